@@ -1,0 +1,149 @@
+#include "server/http/api_handlers.h"
+
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+
+#include "api/json.h"
+#include "common/secrets.h"
+#include "common/sha256.h"
+
+namespace gleaner::server {
+
+namespace asio = boost::asio;
+
+namespace {
+
+// A scheduler answer that is a view (or an error) becomes a JSON response.
+template <typename T>
+Response JsonOrError(const Result<T>& r, int status = 200) {
+  if (!r.ok()) return Response::FromError(r.error());
+  return Response::Json(status, api::Encode(r.value()));
+}
+
+}  // namespace
+
+asio::awaitable<Result<Admission>> ApiHandlers::Admit(const Request& request) {
+  auto route = MatchRoute(request.method, request.path);
+  if (!route.ok()) co_return route.error();
+  Admission admission{*route, {}, route->id == RouteId::kBlobPut};
+  if (!NeedsCredential(route->id)) co_return admission;
+  if (request.bearer.empty()) {
+    co_return Unauthenticated("this call needs a token: send 'Authorization: Bearer <token>' (the CLI reads "
+                              "--token or GLEANER_TOKEN; the first admin token is in <data>/admin.token)");
+  }
+  std::string hash = Sha256Hex(request.bearer);
+  auto who = co_await coordinator_.Run<std::optional<Principal>>(
+      [hash](Scheduler& s, Batch&, int64_t) { return s.Authenticate(hash); });
+  if (!who) co_return Unauthenticated("the token is not valid on this server; ask an admin for a new one");
+  Status allowed = Authorize(route->id, *who);
+  if (!allowed.ok()) co_return allowed.error();
+  admission.principal = *who;
+  co_return admission;
+}
+
+asio::awaitable<Response> ApiHandlers::Handle(Request request, Admission admission) {
+  const Route& route = admission.route;
+  const Principal& who = admission.principal;
+  switch (route.id) {
+    case RouteId::kHealth:
+      co_return Response::Json(200, R"({"status":"ok"})");
+    case RouteId::kEnroll:
+      co_return co_await Enroll(request);
+    case RouteId::kSync:
+      co_return co_await Sync(request, who);
+    case RouteId::kBlobHead:
+    case RouteId::kBlobGet: {
+      if (!blobs_.Contains(route.sha256)) co_return Response::FromError(NotFound("no blob " + route.sha256));
+      Response r{200, "", "application/octet-stream", ""};
+      if (route.id == RouteId::kBlobGet) r.file_path = blobs_.PathOf(route.sha256);
+      co_return r;
+    }
+    case RouteId::kBlobPut:
+      co_return PutBlob(request, route.sha256);
+    case RouteId::kSubmitJob:
+      co_return co_await SubmitJob(request, who);
+    case RouteId::kListJobs:
+      co_return co_await coordinator_.Run<Response>(
+          [](Scheduler& s, Batch&, int64_t) { return Response::Json(200, api::Encode(s.ListJobs())); });
+    case RouteId::kGetJob:
+      co_return co_await coordinator_.Run<Response>(
+          [id = route.job_id](Scheduler& s, Batch&, int64_t) { return JsonOrError(s.GetJob(id)); });
+    case RouteId::kListTasks:
+      co_return co_await coordinator_.Run<Response>(
+          [id = route.job_id](Scheduler& s, Batch&, int64_t) { return JsonOrError(s.ListTasks(id)); });
+    case RouteId::kCancelJob: {
+      auto response = co_await coordinator_.Run<Response>(
+          [id = route.job_id](Scheduler& s, Batch& out, int64_t now) { return JsonOrError(s.Cancel(id, now, out)); });
+      if (response.status == 200) spdlog::info("job {} cancelled by {}", route.job_id, who.name);
+      co_return response;
+    }
+    case RouteId::kListHosts:
+      co_return co_await coordinator_.Run<Response>(
+          [](Scheduler& s, Batch&, int64_t now) { return Response::Json(200, api::Encode(s.ListHosts(now))); });
+    case RouteId::kCreateToken:
+      co_return co_await CreateToken(request, who);
+  }
+  co_return Response::FromError(Internal("unhandled route"));
+}
+
+asio::awaitable<Response> ApiHandlers::Enroll(const Request& request) {
+  auto req = api::Decode<api::EnrollRequest>(request.body);
+  if (!req.ok()) co_return Response::FromError(req.error());
+  if (req->facts.hostname.empty()) co_return Response::FromError(InvalidArgument("host facts need a hostname"));
+  std::string credential = NewSecret("gla_");
+  std::string hash = Sha256Hex(credential);
+  auto host_id = co_await coordinator_.Run<int64_t>(
+      [req = *req, hash](Scheduler& s, Batch& out, int64_t now) { return s.Enroll(req, hash, now, out); });
+  spdlog::info("host {} enrolled as {} from {} ({} slots)", req->facts.hostname, host_id, request.peer, req->slots);
+  co_return Response::Json(201, api::Encode(api::EnrollResponse{host_id, credential}));
+}
+
+asio::awaitable<Response> ApiHandlers::Sync(const Request& request, const Principal& who) {
+  auto req = api::Decode<api::SyncRequest>(request.body);
+  if (!req.ok()) co_return Response::FromError(req.error());
+  co_return co_await coordinator_.Run<Response>(
+      [req = std::move(*req), host = who.host_id](Scheduler& s, Batch& out, int64_t now) {
+        return JsonOrError(s.Sync(host, req, now, out));
+      });
+}
+
+asio::awaitable<Response> ApiHandlers::SubmitJob(const Request& request, const Principal& who) {
+  auto spec = api::Decode<api::JobSpec>(request.body);
+  if (!spec.ok()) co_return Response::FromError(spec.error());
+  for (const auto& input : spec->inputs) {
+    if (IsSha256Hex(input.sha256) && !blobs_.Contains(input.sha256)) {
+      co_return Response::FromError(InvalidArgument("input '" + input.name + "' (" + input.sha256 +
+                                                    ") was not uploaded; PUT it to /api/v1/blobs/<sha256> first"));
+    }
+  }
+  auto id = co_await coordinator_.Run<Result<int64_t>>(
+      [spec = std::move(*spec), owner = who.name](Scheduler& s, Batch& out, int64_t now) {
+        return s.Submit(spec, owner, now, out);
+      });
+  if (!id.ok()) co_return Response::FromError(id.error());
+  spdlog::info("job {} submitted by {}", *id, who.name);
+  co_return Response::Json(201, api::Encode(api::SubmitResponse{*id}));
+}
+
+asio::awaitable<Response> ApiHandlers::CreateToken(const Request& request, const Principal& who) {
+  auto req = api::Decode<api::TokenCreateRequest>(request.body);
+  if (!req.ok()) co_return Response::FromError(req.error());
+  std::string token = NewSecret("glt_");
+  std::string name = req->name.empty() ? std::string(api::RoleName(req->role)) : req->name;
+  co_await coordinator_.Run<bool>([hash = Sha256Hex(token), role = req->role, name](Scheduler& s, Batch& out,
+                                                                                    int64_t now) {
+    s.AddToken(hash, role, name, now, out);
+    return true;
+  });
+  spdlog::info("{} token '{}' created by {}", api::RoleName(req->role), name, who.name);
+  co_return Response::Json(201, api::Encode(api::TokenCreateResponse{token, req->role}));
+}
+
+Response ApiHandlers::PutBlob(const Request& request, const std::string& sha256) {
+  Status st = blobs_.Commit(request.body_file, sha256);
+  if (!st.ok()) return Response::FromError(st.error());
+  return Response::Json(201, R"({"stored":true})");
+}
+
+}  // namespace gleaner::server

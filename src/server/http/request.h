@@ -1,0 +1,33 @@
+// The HTTP layer's view of one request and its response, free of Beast types,
+// so the API handlers are plain functions of these values.
+#pragma once
+
+#include <string>
+
+#include "common/status.h"
+
+namespace gleaner::server {
+
+struct Request {
+  std::string method;     // "GET", "POST", ...
+  std::string path;       // target without the query string
+  std::string bearer;     // the token after "Authorization: Bearer ", or empty
+  std::string body;       // for JSON requests
+  std::string body_file;  // for blob uploads: where the body was streamed to
+  std::string peer;       // remote address, for logs
+};
+
+struct Response {
+  int status = 200;
+  std::string body;                            // JSON unless content_type says otherwise
+  std::string content_type = "application/json";
+  std::string file_path;                       // when set, the body is this file, streamed
+
+  static Response Json(int status, std::string body) { return {status, std::move(body), "application/json", ""}; }
+  // The error's HTTP status and a JSON body {"error": {"code", "message"}}.
+  static Response FromError(const Error& error);
+};
+
+int HttpStatusOf(ErrorCode code);
+
+}  // namespace gleaner::server

@@ -1,0 +1,132 @@
+#include "server/http/routes.h"
+
+#include <charconv>
+#include <initializer_list>
+#include <vector>
+
+#include "common/sha256.h"
+
+namespace gleaner::server {
+
+using api::Role;
+
+namespace {
+
+std::vector<std::string> Split(const std::string& path) {
+  std::vector<std::string> parts;
+  size_t start = 1;
+  while (start <= path.size()) {
+    size_t end = path.find('/', start);
+    if (end == std::string::npos) end = path.size();
+    parts.push_back(path.substr(start, end - start));
+    start = end + 1;
+  }
+  if (!parts.empty() && parts.back().empty()) parts.pop_back();  // tolerate a trailing slash
+  return parts;
+}
+
+Result<int64_t> ParseJobId(const std::string& s) {
+  int64_t id = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), id);
+  if (ec != std::errc() || p != s.data() + s.size() || id <= 0) {
+    return InvalidArgument("'" + s + "' is not a job id; job ids are positive numbers, as `gleaner jobs` shows");
+  }
+  return id;
+}
+
+Error WrongMethod(const std::string& method, const std::string& path, const char* allowed) {
+  return InvalidArgument(method + " is not allowed on " + path + "; use " + allowed);
+}
+
+}  // namespace
+
+Result<Route> MatchRoute(const std::string& method, const std::string& path) {
+  auto parts = Split(path);
+  auto is = [&](std::initializer_list<const char*> want) {
+    if (parts.size() != want.size()) return false;
+    size_t i = 0;
+    for (const char* w : want) {
+      if (*w != '*' && parts[i] != w) return false;
+      ++i;
+    }
+    return true;
+  };
+  auto one = [&](const char* m, RouteId id, const char* allowed) -> Result<Route> {
+    if (method != m) return WrongMethod(method, path, allowed);
+    return Route{id, 0, ""};
+  };
+  if (is({"healthz"})) return one("GET", RouteId::kHealth, "GET");
+  if (is({"api", "v1", "agents", "enroll"})) return one("POST", RouteId::kEnroll, "POST");
+  if (is({"api", "v1", "agents", "sync"})) return one("POST", RouteId::kSync, "POST");
+  if (is({"api", "v1", "hosts"})) return one("GET", RouteId::kListHosts, "GET");
+  if (is({"api", "v1", "tokens"})) return one("POST", RouteId::kCreateToken, "POST");
+  if (is({"api", "v1", "blobs", "*"})) {
+    if (!IsSha256Hex(parts[3])) {
+      return InvalidArgument("'" + parts[3] + "' is not a blob address; blobs are named by 64 lowercase hex digits");
+    }
+    RouteId id;
+    if (method == "HEAD") id = RouteId::kBlobHead;
+    else if (method == "GET") id = RouteId::kBlobGet;
+    else if (method == "PUT") id = RouteId::kBlobPut;
+    else return WrongMethod(method, path, "HEAD, GET or PUT");
+    return Route{id, 0, parts[3]};
+  }
+  if (is({"api", "v1", "jobs"})) {
+    if (method == "GET") return Route{RouteId::kListJobs, 0, ""};
+    if (method == "POST") return Route{RouteId::kSubmitJob, 0, ""};
+    return WrongMethod(method, path, "GET or POST");
+  }
+  if (is({"api", "v1", "jobs", "*"}) || is({"api", "v1", "jobs", "*", "tasks"}) ||
+      is({"api", "v1", "jobs", "*", "cancel"})) {
+    auto id = ParseJobId(parts[3]);
+    if (!id.ok()) return id.error();
+    Result<Route> r = parts.size() == 4   ? one("GET", RouteId::kGetJob, "GET")
+                      : parts[4] == "tasks" ? one("GET", RouteId::kListTasks, "GET")
+                                            : one("POST", RouteId::kCancelJob, "POST");
+    if (r.ok()) r->job_id = *id;
+    return r;
+  }
+  return NotFound("no such endpoint: " + path + " (the API lives under /api/v1; see docs/api.md)");
+}
+
+bool NeedsCredential(RouteId id) { return id != RouteId::kHealth; }
+
+Status Authorize(RouteId id, const Principal& who) {
+  auto allow = [&](std::initializer_list<Role> roles, const char* words) -> Status {
+    for (Role r : roles) {
+      if (who.role == r) return OkStatus();
+    }
+    return PermissionDenied(std::string("a ") + api::RoleName(who.role) + " token may not do this; " + words);
+  };
+  bool is_host = who.host_id != 0;
+  switch (id) {
+    case RouteId::kHealth:
+      return OkStatus();
+    case RouteId::kEnroll:
+      if (is_host) return PermissionDenied("this agent is enrolled already; it reports with its own credential");
+      return allow({Role::kAgent}, "enrol with a join token from `gleaner token create --role agent`");
+    case RouteId::kSync:
+      if (!is_host) return PermissionDenied("only an enrolled agent reports work; enrol first with a join token");
+      return OkStatus();
+    case RouteId::kBlobHead:
+    case RouteId::kBlobGet:
+      return OkStatus();
+    case RouteId::kBlobPut:
+      if (is_host) return OkStatus();
+      return allow({Role::kAdmin, Role::kSubmitter}, "uploads need a submitter or admin token");
+    case RouteId::kSubmitJob:
+    case RouteId::kCancelJob:
+      return allow({Role::kAdmin, Role::kSubmitter}, "it needs a submitter or admin token");
+    case RouteId::kListJobs:
+    case RouteId::kGetJob:
+    case RouteId::kListTasks:
+    case RouteId::kListHosts:
+      if (is_host) return PermissionDenied("agents do not read the job list");
+      return allow({Role::kAdmin, Role::kSubmitter, Role::kViewer}, "it needs a viewer, submitter or admin token");
+    case RouteId::kCreateToken:
+      return allow({Role::kAdmin}, "only an admin creates tokens");
+  }
+  return PermissionDenied("unknown route");
+}
+
+}  // namespace gleaner::server

@@ -1,0 +1,43 @@
+// The routes of /api/v1 and who may call each: one table, so authorisation is
+// read in one place. Pure; tested without sockets.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "common/status.h"
+#include "server/scheduler/scheduler.h"
+
+namespace gleaner::server {
+
+enum class RouteId {
+  kHealth,
+  kEnroll,
+  kSync,
+  kBlobHead,
+  kBlobGet,
+  kBlobPut,
+  kSubmitJob,
+  kListJobs,
+  kGetJob,
+  kListTasks,
+  kCancelJob,
+  kListHosts,
+  kCreateToken,
+};
+
+struct Route {
+  RouteId id = RouteId::kHealth;
+  int64_t job_id = 0;
+  std::string sha256;
+};
+
+// Matches method and path; kNotFound for an unknown path, kInvalidArgument
+// naming the methods allowed when only the method is wrong.
+Result<Route> MatchRoute(const std::string& method, const std::string& path);
+
+bool NeedsCredential(RouteId id);
+// kPermissionDenied, saying which roles may, when `who` may not call `id`.
+Status Authorize(RouteId id, const Principal& who);
+
+}  // namespace gleaner::server

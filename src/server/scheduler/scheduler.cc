@@ -1,0 +1,533 @@
+#include "server/scheduler/scheduler.h"
+
+#include <algorithm>
+#include <csignal>
+#include <cstring>
+
+#include "api/job_spec.h"
+
+namespace gleaner::server {
+
+using api::AttemptState;
+using api::TaskState;
+
+namespace {
+
+bool IsTerminal(TaskState s) {
+  return s == TaskState::kDone || s == TaskState::kFailed || s == TaskState::kCancelled;
+}
+
+int64_t& CountOf(api::TaskCounts& c, TaskState s) {
+  switch (s) {
+    case TaskState::kQueued: return c.queued;
+    case TaskState::kRunning: return c.running;
+    case TaskState::kDone: return c.done;
+    case TaskState::kFailed: return c.failed;
+    case TaskState::kCancelled: return c.cancelled;
+  }
+  return c.queued;
+}
+
+// Why an attempt did not succeed, in words, when the agent gave no reason.
+std::string DescribeFailure(const api::Completion& c) {
+  if (!c.reason.empty()) return c.reason;
+  if (c.signal) {
+    const char* name = sigabbrev_np(static_cast<int>(*c.signal));
+    return "killed by signal " + std::to_string(*c.signal) + (name ? std::string(" (SIG") + name + ")" : "");
+  }
+  if (c.exit_code) return "exit code " + std::to_string(*c.exit_code);
+  return "failed";
+}
+
+TaskOutcome OutcomeOf(const api::Completion& c) {
+  TaskOutcome o;
+  o.attempt_id = c.attempt_id;
+  o.exit_code = c.exit_code;
+  o.signal = c.signal;
+  o.reason = c.succeeded ? "" : DescribeFailure(c);
+  o.outputs = c.outputs;
+  o.stdout_ref = c.stdout_ref;
+  o.stderr_ref = c.stderr_ref;
+  o.wall_ms = c.wall_ms;
+  o.cpu_ms = c.cpu_ms;
+  return o;
+}
+
+}  // namespace
+
+bool Scheduler::Job::HasQueued() const {
+  return !requeued.empty() || next_fresh < static_cast<int64_t>(tasks.size());
+}
+
+// --- restore ---------------------------------------------------------------
+
+void Scheduler::Restore(const Snapshot& snap, int64_t now) {
+  for (const auto& t : snap.tokens) tokens_[t.hash] = t;
+  for (const auto& h : snap.hosts) {
+    hosts_[h.id].record = h;
+    host_by_credential_[h.credential_hash] = h.id;
+    next_host_id_ = std::max(next_host_id_, h.id + 1);
+  }
+  for (const auto& r : snap.jobs) {
+    Job& job = jobs_[r.id];
+    job.record = r;
+    job.tasks.resize(static_cast<size_t>(r.spec.count));
+    next_job_id_ = std::max(next_job_id_, r.id + 1);
+  }
+  for (const auto& r : snap.tasks) {
+    Job* job = FindJob(r.job_id);
+    if (!job || r.index < 0 || r.index >= static_cast<int64_t>(job->tasks.size())) continue;
+    Task& t = job->tasks[static_cast<size_t>(r.index)];
+    t.state = r.state;
+    t.attempts = static_cast<int32_t>(r.attempts);
+    t.host_id = r.host_id;
+    if (r.outcome.attempt_id != 0 || !r.outcome.reason.empty()) t.outcome = std::make_unique<TaskOutcome>(r.outcome);
+    job->next_fresh = std::max(job->next_fresh, r.index + 1);
+  }
+  next_attempt_id_ = snap.max_attempt_id + 1;
+  for (const auto& r : snap.live_attempts) {
+    Job* job = FindJob(r.job_id);
+    auto host = hosts_.find(r.host_id);
+    if (!job || host == hosts_.end() || r.index >= static_cast<int64_t>(job->tasks.size())) continue;
+    Task& t = job->tasks[static_cast<size_t>(r.index)];
+    if (t.state != TaskState::kRunning) continue;
+    t.active_attempt = r.id;
+    attempts_[r.id] = Attempt{r, job->record.spec.cpus, now + config_.lease_ms};
+    host->second.attempts.insert(r.id);
+    host->second.slots_used += job->record.spec.cpus;
+  }
+  for (auto& [id, job] : jobs_) {
+    for (int64_t i = 0; i < static_cast<int64_t>(job.tasks.size()); ++i) {
+      Task& t = job.tasks[static_cast<size_t>(i)];
+      bool dispatched_before = i < job.next_fresh;
+      // A task marked running whose attempt is gone, or a stored queued task,
+      // waits for another attempt.
+      if ((t.state == TaskState::kRunning && t.active_attempt == 0) ||
+          (t.state == TaskState::kQueued && dispatched_before)) {
+        t.state = TaskState::kQueued;
+        job.requeued.push_back(i);
+      }
+      if (job.record.cancelled && t.state == TaskState::kQueued) t.state = TaskState::kCancelled;
+      CountOf(job.counts, t.state)++;
+    }
+    if (job.record.cancelled) {
+      job.requeued.clear();
+      job.next_fresh = static_cast<int64_t>(job.tasks.size());
+    }
+    UpdateRunnable(job);
+  }
+}
+
+// --- credentials -----------------------------------------------------------
+
+std::optional<Principal> Scheduler::Authenticate(const std::string& secret_hash) const {
+  if (auto it = tokens_.find(secret_hash); it != tokens_.end()) {
+    return Principal{it->second.role, it->second.name, 0};
+  }
+  if (auto it = host_by_credential_.find(secret_hash); it != host_by_credential_.end()) {
+    return Principal{api::Role::kAgent, HostName(it->second), it->second};
+  }
+  return std::nullopt;
+}
+
+void Scheduler::AddToken(const std::string& secret_hash, api::Role role, const std::string& name, int64_t now,
+                         Batch& out) {
+  TokenRecord r{secret_hash, role, name, now};
+  tokens_[secret_hash] = r;
+  out.tokens.push_back(std::move(r));
+}
+
+bool Scheduler::HasToken(api::Role role) const {
+  return std::any_of(tokens_.begin(), tokens_.end(), [&](const auto& kv) { return kv.second.role == role; });
+}
+
+// --- submitters ------------------------------------------------------------
+
+Result<int64_t> Scheduler::Submit(const api::JobSpec& spec, const std::string& owner, int64_t now, Batch& out) {
+  GLEANER_RETURN_IF_ERROR(api::ValidateJobSpec(spec));
+  int64_t id = next_job_id_++;
+  Job& job = jobs_[id];
+  job.record = JobRecord{id, spec, owner, now, false, 0};
+  job.tasks.resize(static_cast<size_t>(spec.count));
+  job.counts.queued = spec.count;
+  out.jobs.push_back(job.record);
+  UpdateRunnable(job);
+  return id;
+}
+
+Result<api::JobView> Scheduler::Cancel(int64_t job_id, int64_t now, Batch& out) {
+  Job* job = FindJob(job_id);
+  if (!job) return NotFound("job " + std::to_string(job_id) + " does not exist; `gleaner jobs` lists them");
+  if (job->record.cancelled || job->record.finished_at != 0) return ViewOf(*job);
+  job->record.cancelled = true;
+  for (int64_t i = 0; i < static_cast<int64_t>(job->tasks.size()); ++i) {
+    Task& t = job->tasks[static_cast<size_t>(i)];
+    if (IsTerminal(t.state)) continue;
+    bool stored = i < job->next_fresh;
+    if (t.active_attempt != 0) {
+      // The agent hears "cancel" when it next reports this attempt as running.
+      EndAttempt(t.active_attempt, AttemptState::kCancelled, "job cancelled", now, out);
+      t.active_attempt = 0;
+    }
+    SetTaskState(*job, i, TaskState::kCancelled);
+    if (stored) PersistTask(*job, i, out);  // never-dispatched tasks follow the job's flag
+  }
+  job->requeued.clear();
+  job->next_fresh = static_cast<int64_t>(job->tasks.size());
+  UpdateRunnable(*job);
+  job->record.finished_at = now;
+  out.jobs.push_back(job->record);
+  return ViewOf(*job);
+}
+
+api::JobList Scheduler::ListJobs() const {
+  api::JobList list;
+  list.jobs.reserve(jobs_.size());
+  for (const auto& [id, job] : jobs_) list.jobs.push_back(ViewOf(job));
+  return list;
+}
+
+Result<api::JobView> Scheduler::GetJob(int64_t job_id) const {
+  const Job* job = FindJob(job_id);
+  if (!job) return NotFound("job " + std::to_string(job_id) + " does not exist; `gleaner jobs` lists them");
+  return ViewOf(*job);
+}
+
+Result<api::TaskList> Scheduler::ListTasks(int64_t job_id) const {
+  const Job* job = FindJob(job_id);
+  if (!job) return NotFound("job " + std::to_string(job_id) + " does not exist; `gleaner jobs` lists them");
+  api::TaskList list;
+  list.tasks.reserve(job->tasks.size());
+  for (int64_t i = 0; i < static_cast<int64_t>(job->tasks.size()); ++i) list.tasks.push_back(ViewOf(*job, i));
+  return list;
+}
+
+api::HostList Scheduler::ListHosts(int64_t now) const {
+  api::HostList list;
+  for (const auto& [id, h] : hosts_) {
+    api::HostView v;
+    v.id = id;
+    v.facts = h.record.facts;
+    v.slots = h.record.slots;
+    v.slots_used = h.slots_used;
+    v.last_seen = h.last_seen;
+    v.enrolled_at = h.record.enrolled_at;
+    v.online = h.last_seen > 0 && now - h.last_seen < config_.lease_ms;
+    list.hosts.push_back(std::move(v));
+  }
+  return list;
+}
+
+// --- agents ----------------------------------------------------------------
+
+int64_t Scheduler::Enroll(const api::EnrollRequest& request, const std::string& credential_hash, int64_t now,
+                          Batch& out) {
+  int64_t id = next_host_id_++;
+  Host& host = hosts_[id];
+  host.record = HostRecord{id, request.facts, std::max<int64_t>(request.slots, 1), credential_hash, now};
+  host.last_seen = now;
+  host_by_credential_[credential_hash] = id;
+  out.hosts.push_back(host.record);
+  return id;
+}
+
+Result<api::SyncResponse> Scheduler::Sync(int64_t host_id, const api::SyncRequest& request, int64_t now, Batch& out) {
+  auto hit = hosts_.find(host_id);
+  if (hit == hosts_.end()) return NotFound("host " + std::to_string(host_id) + " is not enrolled");
+  Host& host = hit->second;
+  host.last_seen = now;
+  if (request.slots > 0 && request.slots != host.record.slots) {
+    host.record.slots = request.slots;
+    out.hosts.push_back(host.record);
+  }
+
+  api::SyncResponse response;
+  std::set<int64_t> reported(request.running.begin(), request.running.end());
+  for (const auto& c : request.completions) {
+    reported.insert(c.attempt_id);
+    response.accepted.push_back(c.attempt_id);  // acknowledged even when it is a replay
+    AcceptCompletion(host, c, now, out);
+  }
+  // An attempt the agent does not mention is one it does not hold: it
+  // restarted, or never received the assignment.
+  std::vector<int64_t> silent;
+  for (int64_t id : host.attempts) {
+    if (!reported.count(id)) silent.push_back(id);
+  }
+  for (int64_t id : silent) LoseAttempt(id, "the agent on " + host.record.facts.hostname + " no longer runs it", now, out);
+
+  for (int64_t id : request.running) {
+    auto it = attempts_.find(id);
+    if (it == attempts_.end() || it->second.record.host_id != host_id) {
+      response.cancel.push_back(id);  // cancelled, lost or unknown: stop it
+      continue;
+    }
+    it->second.lease_deadline = now + config_.lease_ms;
+    it->second.record.state = AttemptState::kRunning;
+  }
+
+  int64_t free_slots = std::min(request.free_slots, host.record.slots - host.slots_used);
+  if (free_slots > 0) Assign(host, free_slots, now, response, out);
+  response.lease_ms = config_.lease_ms;
+  response.poll_ms = config_.poll_ms;
+  return response;
+}
+
+void Scheduler::ExpireLeases(int64_t now, Batch& out) {
+  std::vector<int64_t> expired;
+  for (const auto& [id, a] : attempts_) {
+    if (a.lease_deadline <= now) expired.push_back(id);
+  }
+  std::sort(expired.begin(), expired.end());
+  for (int64_t id : expired) {
+    std::string host = HostName(attempts_.at(id).record.host_id);
+    LoseAttempt(id, "lost: host " + host + " stopped reporting", now, out);
+  }
+}
+
+void Scheduler::AcceptCompletion(Host& host, const api::Completion& c, int64_t now, Batch& out) {
+  auto it = attempts_.find(c.attempt_id);
+  if (it == attempts_.end() || it->second.record.host_id != host.record.id) {
+    // Not live: a replay of a completion already accepted, or the late result
+    // of an attempt lost to a silent host. A late success still counts when
+    // nobody else has finished the task yet.
+    auto lost = lost_.find(c.attempt_id);
+    if (lost == lost_.end() || lost->second.host_id != host.record.id) return;
+    AttemptRecord record = lost->second;
+    lost_.erase(lost);
+    Job* job = FindJob(record.job_id);
+    if (!c.succeeded || !job || IsTerminal(job->tasks[static_cast<size_t>(record.index)].state)) return;
+    Task& t = job->tasks[static_cast<size_t>(record.index)];
+    if (t.active_attempt != 0) {
+      EndAttempt(t.active_attempt, AttemptState::kCancelled, "another attempt finished first", now, out);
+      t.active_attempt = 0;
+    }
+    if (t.state == TaskState::kQueued) {
+      auto& q = job->requeued;
+      q.erase(std::remove(q.begin(), q.end(), record.index), q.end());
+    }
+    record.state = AttemptState::kSucceeded;
+    record.ended_at = now;
+    record.reason = "result arrived after the attempt was declared lost";
+    out.attempts.push_back(record);
+    t.host_id = record.host_id;
+    AcceptResult(*job, record.index, OutcomeOf(c), now, out);
+    UpdateRunnable(*job);
+    return;
+  }
+  AttemptRecord record =
+      EndAttempt(c.attempt_id, c.succeeded ? AttemptState::kSucceeded : AttemptState::kFailed,
+                 c.succeeded ? "" : DescribeFailure(c), now, out);
+  Job* job = FindJob(record.job_id);
+  if (!job) return;
+  Task& t = job->tasks[static_cast<size_t>(record.index)];
+  if (t.active_attempt != c.attempt_id || IsTerminal(t.state)) return;
+  t.active_attempt = 0;
+  if (c.succeeded) {
+    AcceptResult(*job, record.index, OutcomeOf(c), now, out);
+  } else {
+    RetryOrFail(*job, record.index, OutcomeOf(c), now, out);
+  }
+}
+
+void Scheduler::AcceptResult(Job& job, int64_t index, TaskOutcome outcome, int64_t now, Batch& out) {
+  Task& t = job.tasks[static_cast<size_t>(index)];
+  t.outcome = std::make_unique<TaskOutcome>(std::move(outcome));
+  SetTaskState(job, index, TaskState::kDone);
+  PersistTask(job, index, out);
+  MaybeFinishJob(job, now, out);
+}
+
+void Scheduler::Assign(Host& host, int64_t free_slots, int64_t now, api::SyncResponse& response, Batch& out) {
+  while (free_slots > 0) {
+    Job* chosen = nullptr;
+    for (const auto& [neg_priority, job_id] : runnable_) {
+      Job& job = jobs_.at(job_id);
+      const auto& spec = job.record.spec;
+      if (spec.cpus <= free_slots && (spec.memory == 0 || spec.memory <= host.record.facts.memory)) {
+        chosen = &job;
+        break;
+      }
+    }
+    if (!chosen) return;
+    Job& job = *chosen;
+    const auto& spec = job.record.spec;
+    while (free_slots >= spec.cpus && job.HasQueued()) {
+      int64_t index;
+      if (!job.requeued.empty()) {
+        index = job.requeued.front();
+        job.requeued.pop_front();
+      } else {
+        index = job.next_fresh++;
+      }
+      Task& t = job.tasks[static_cast<size_t>(index)];
+      int64_t attempt_id = next_attempt_id_++;
+      t.attempts++;
+      t.active_attempt = attempt_id;
+      t.host_id = host.record.id;
+      SetTaskState(job, index, TaskState::kRunning);
+      PersistTask(job, index, out);
+
+      AttemptRecord record{attempt_id, job.record.id, index, host.record.id, AttemptState::kAssigned, now, 0, ""};
+      out.attempts.push_back(record);
+      attempts_[attempt_id] = Attempt{record, spec.cpus, now + config_.lease_ms};
+      host.attempts.insert(attempt_id);
+      host.slots_used += spec.cpus;
+      free_slots -= spec.cpus;
+
+      api::Assignment a;
+      a.attempt_id = attempt_id;
+      a.job_id = job.record.id;
+      a.index = index;
+      a.count = spec.count;
+      a.command = api::ExpandCommand(spec.command, index, spec.count);
+      a.inputs = spec.inputs;
+      a.outputs = spec.outputs;
+      a.cpus = spec.cpus;
+      a.memory = spec.memory;
+      a.timeout_ms = spec.timeout_ms;
+      a.env = spec.env;
+      response.assignments.push_back(std::move(a));
+    }
+    UpdateRunnable(job);
+  }
+}
+
+// --- state transitions -----------------------------------------------------
+
+AttemptRecord Scheduler::EndAttempt(int64_t attempt_id, AttemptState state, const std::string& reason, int64_t now,
+                                    Batch& out) {
+  auto it = attempts_.find(attempt_id);
+  AttemptRecord record = it->second.record;
+  auto host = hosts_.find(record.host_id);
+  if (host != hosts_.end()) {
+    host->second.attempts.erase(attempt_id);
+    host->second.slots_used -= it->second.cpus;
+  }
+  attempts_.erase(it);
+  record.state = state;
+  record.ended_at = now;
+  record.reason = reason;
+  out.attempts.push_back(record);
+  return record;
+}
+
+void Scheduler::LoseAttempt(int64_t attempt_id, const std::string& reason, int64_t now, Batch& out) {
+  AttemptRecord record = EndAttempt(attempt_id, AttemptState::kLost, reason, now, out);
+  Job* job = FindJob(record.job_id);
+  if (!job) return;
+  Task& t = job->tasks[static_cast<size_t>(record.index)];
+  if (t.active_attempt != attempt_id) return;
+  t.active_attempt = 0;
+  lost_[attempt_id] = record;
+  TaskOutcome outcome;
+  outcome.attempt_id = attempt_id;
+  outcome.reason = reason;
+  RetryOrFail(*job, record.index, std::move(outcome), now, out);
+}
+
+void Scheduler::RetryOrFail(Job& job, int64_t index, TaskOutcome outcome, int64_t now, Batch& out) {
+  Task& t = job.tasks[static_cast<size_t>(index)];
+  if (t.attempts > job.record.spec.max_retries) {
+    outcome.reason = "gave up after " + std::to_string(t.attempts) + " attempt" + (t.attempts == 1 ? "" : "s") +
+                     ": " + outcome.reason;
+    t.outcome = std::make_unique<TaskOutcome>(std::move(outcome));
+    SetTaskState(job, index, TaskState::kFailed);
+    PersistTask(job, index, out);
+    MaybeFinishJob(job, now, out);
+    return;
+  }
+  t.outcome = std::make_unique<TaskOutcome>(std::move(outcome));
+  SetTaskState(job, index, TaskState::kQueued);
+  job.requeued.push_back(index);
+  PersistTask(job, index, out);
+  UpdateRunnable(job);
+}
+
+void Scheduler::SetTaskState(Job& job, int64_t index, TaskState state) {
+  Task& t = job.tasks[static_cast<size_t>(index)];
+  CountOf(job.counts, t.state)--;
+  CountOf(job.counts, state)++;
+  t.state = state;
+}
+
+void Scheduler::PersistTask(const Job& job, int64_t index, Batch& out) const {
+  const Task& t = job.tasks[static_cast<size_t>(index)];
+  TaskRecord r{job.record.id, index, t.state, t.attempts, t.host_id, t.outcome ? *t.outcome : TaskOutcome{}};
+  out.tasks.push_back(std::move(r));
+}
+
+void Scheduler::MaybeFinishJob(Job& job, int64_t now, Batch& out) {
+  const auto& c = job.counts;
+  if (job.record.finished_at != 0 || c.queued > 0 || c.running > 0) return;
+  job.record.finished_at = now;
+  out.jobs.push_back(job.record);
+  // Late results of its lost attempts can no longer change anything.
+  std::erase_if(lost_, [&](const auto& kv) { return kv.second.job_id == job.record.id; });
+}
+
+void Scheduler::UpdateRunnable(const Job& job) {
+  auto key = std::make_pair(-job.record.spec.priority, job.record.id);
+  if (job.HasQueued() && !job.record.cancelled) {
+    runnable_.insert(key);
+  } else {
+    runnable_.erase(key);
+  }
+}
+
+// --- views -----------------------------------------------------------------
+
+Scheduler::Job* Scheduler::FindJob(int64_t id) {
+  auto it = jobs_.find(id);
+  return it == jobs_.end() ? nullptr : &it->second;
+}
+
+const Scheduler::Job* Scheduler::FindJob(int64_t id) const {
+  auto it = jobs_.find(id);
+  return it == jobs_.end() ? nullptr : &it->second;
+}
+
+std::string Scheduler::HostName(int64_t host_id) const {
+  auto it = hosts_.find(host_id);
+  return it == hosts_.end() ? "" : it->second.record.facts.hostname;
+}
+
+api::JobView Scheduler::ViewOf(const Job& job) const {
+  api::JobView v;
+  v.id = job.record.id;
+  v.spec = job.record.spec;
+  v.counts = job.counts;
+  v.owner = job.record.owner;
+  v.created_at = job.record.created_at;
+  v.finished_at = job.record.finished_at;
+  const auto& c = job.counts;
+  if (job.record.cancelled) v.state = api::JobState::kCancelled;
+  else if (c.done == job.record.spec.count) v.state = api::JobState::kDone;
+  else if (c.queued == 0 && c.running == 0) v.state = api::JobState::kFailed;
+  else if (c.running + c.done + c.failed > 0) v.state = api::JobState::kRunning;
+  else v.state = api::JobState::kQueued;
+  return v;
+}
+
+api::TaskView Scheduler::ViewOf(const Job& job, int64_t index) const {
+  const Task& t = job.tasks[static_cast<size_t>(index)];
+  api::TaskView v;
+  v.job_id = job.record.id;
+  v.index = index;
+  v.state = t.state;
+  v.attempts = t.attempts;
+  v.host = HostName(t.host_id);
+  if (t.outcome) {
+    v.exit_code = t.outcome->exit_code;
+    v.signal = t.outcome->signal;
+    v.reason = t.outcome->reason;
+    v.outputs = t.outcome->outputs;
+    v.stdout_ref = t.outcome->stdout_ref;
+    v.stderr_ref = t.outcome->stderr_ref;
+    v.wall_ms = t.outcome->wall_ms;
+  }
+  if (t.state == TaskState::kCancelled && v.reason.empty()) v.reason = "job cancelled";
+  return v;
+}
+
+}  // namespace gleaner::server

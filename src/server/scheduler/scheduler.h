@@ -1,0 +1,135 @@
+// Scheduler: the one owner of the grid's live state (jobs, task queues,
+// attempts and their leases, hosts, tokens) and the rules that move it.
+//
+// Pure logic: no sockets, no SQL, no clock. Every call takes `now` (Unix ms)
+// and appends the durable records it changed to `out`; the caller commits
+// `out` before acknowledging anything. Not thread-safe: one owner (the
+// server's scheduler strand) calls it.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "api/types.h"
+#include "common/status.h"
+#include "server/store/records.h"
+
+namespace gleaner::server {
+
+struct SchedulerConfig {
+  int64_t lease_ms = 30'000;  // an attempt is lost when its agent is silent this long
+  int64_t poll_ms = 1'000;    // how often an idle agent asks for work
+};
+
+// Who is calling: a token's role, or an enrolled host.
+struct Principal {
+  api::Role role = api::Role::kViewer;
+  std::string name;
+  int64_t host_id = 0;  // set for enrolled agents
+};
+
+class Scheduler {
+ public:
+  explicit Scheduler(SchedulerConfig config) : config_(config) {}
+
+  // Rebuilds the live state from the store. Attempts in flight get a fresh
+  // lease, so agents have time to report after a server restart.
+  void Restore(const Snapshot& snapshot, int64_t now);
+
+  // --- credentials --------------------------------------------------------
+  std::optional<Principal> Authenticate(const std::string& secret_hash) const;
+  void AddToken(const std::string& secret_hash, api::Role role, const std::string& name, int64_t now, Batch& out);
+  bool HasToken(api::Role role) const;
+
+  // --- submitters ---------------------------------------------------------
+  Result<int64_t> Submit(const api::JobSpec& spec, const std::string& owner, int64_t now, Batch& out);
+  // Queued tasks are cancelled at once; running attempts are told to stop at
+  // their agent's next report.
+  Result<api::JobView> Cancel(int64_t job_id, int64_t now, Batch& out);
+  api::JobList ListJobs() const;
+  Result<api::JobView> GetJob(int64_t job_id) const;
+  Result<api::TaskList> ListTasks(int64_t job_id) const;
+  api::HostList ListHosts(int64_t now) const;
+
+  // --- agents -------------------------------------------------------------
+  int64_t Enroll(const api::EnrollRequest& request, const std::string& credential_hash, int64_t now, Batch& out);
+  // One report: completions (each accepted once, however often it is sent),
+  // lease renewals for `running`, and new work for `free_slots`.
+  Result<api::SyncResponse> Sync(int64_t host_id, const api::SyncRequest& request, int64_t now, Batch& out);
+  // Attempts whose lease ran out are lost; their tasks are retried or failed.
+  void ExpireLeases(int64_t now, Batch& out);
+
+  size_t live_attempts() const { return attempts_.size(); }
+
+ private:
+  struct Task {
+    api::TaskState state = api::TaskState::kQueued;
+    int32_t attempts = 0;
+    int64_t active_attempt = 0;
+    int64_t host_id = 0;
+    std::unique_ptr<TaskOutcome> outcome;  // absent until an attempt ends
+  };
+  struct Job {
+    JobRecord record;
+    std::vector<Task> tasks;
+    int64_t next_fresh = 0;         // tasks from here on have never been dispatched
+    std::deque<int64_t> requeued;   // tasks waiting for another attempt
+    api::TaskCounts counts;
+    bool HasQueued() const;
+  };
+  struct Attempt {
+    AttemptRecord record;
+    int64_t cpus = 1;
+    int64_t lease_deadline = 0;
+  };
+  struct Host {
+    HostRecord record;
+    int64_t last_seen = 0;
+    int64_t slots_used = 0;
+    std::set<int64_t> attempts;
+  };
+
+  Job* FindJob(int64_t id);
+  const Job* FindJob(int64_t id) const;
+  api::JobView ViewOf(const Job& job) const;
+  api::TaskView ViewOf(const Job& job, int64_t index) const;
+  std::string HostName(int64_t host_id) const;
+
+  void SetTaskState(Job& job, int64_t index, api::TaskState state);
+  void PersistTask(const Job& job, int64_t index, Batch& out) const;
+  void MaybeFinishJob(Job& job, int64_t now, Batch& out);
+  void UpdateRunnable(const Job& job);
+
+  // Removes a live attempt, frees its slots and records how it ended.
+  AttemptRecord EndAttempt(int64_t attempt_id, api::AttemptState state, const std::string& reason, int64_t now,
+                           Batch& out);
+  void RetryOrFail(Job& job, int64_t index, TaskOutcome outcome, int64_t now, Batch& out);
+  void LoseAttempt(int64_t attempt_id, const std::string& reason, int64_t now, Batch& out);
+  void AcceptCompletion(Host& host, const api::Completion& completion, int64_t now, Batch& out);
+  void AcceptResult(Job& job, int64_t index, TaskOutcome outcome, int64_t now, Batch& out);
+  void Assign(Host& host, int64_t free_slots, int64_t now, api::SyncResponse& response, Batch& out);
+
+  const SchedulerConfig config_;
+
+  std::map<int64_t, Job> jobs_;
+  // Jobs with queued tasks, highest priority first, then oldest first.
+  std::set<std::pair<int64_t, int64_t>> runnable_;
+  std::unordered_map<int64_t, Attempt> attempts_;
+  // Attempts lost to a silent host whose task may still take their late result.
+  std::unordered_map<int64_t, AttemptRecord> lost_;
+  std::map<int64_t, Host> hosts_;
+  std::unordered_map<std::string, int64_t> host_by_credential_;
+  std::unordered_map<std::string, TokenRecord> tokens_;
+  int64_t next_job_id_ = 1;
+  int64_t next_attempt_id_ = 1;
+  int64_t next_host_id_ = 1;
+};
+
+}  // namespace gleaner::server

@@ -1,0 +1,100 @@
+// The durable records of the server's state: what the Store persists and
+// what the scheduler rebuilds itself from. Plain values; no behaviour.
+//
+// A Batch is one group of upserts applied atomically; later records in a
+// batch win over earlier ones with the same key.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api/types.h"
+
+namespace gleaner::server {
+
+struct JobRecord {
+  int64_t id = 0;
+  api::JobSpec spec;
+  std::string owner;
+  int64_t created_at = 0;
+  bool cancelled = false;
+  int64_t finished_at = 0;
+};
+
+// The outcome of a task's latest attempt (or of its accepted result).
+struct TaskOutcome {
+  int64_t attempt_id = 0;
+  std::optional<int64_t> exit_code;
+  std::optional<int64_t> signal;
+  std::string reason;
+  std::vector<api::FileRef> outputs;
+  std::optional<api::FileRef> stdout_ref;
+  std::optional<api::FileRef> stderr_ref;
+  int64_t wall_ms = 0;
+  int64_t cpu_ms = 0;
+};
+
+// Tasks are stored only once they leave their initial queued state: a job of
+// a million tasks costs one row at submission.
+struct TaskRecord {
+  int64_t job_id = 0;
+  int64_t index = 0;
+  api::TaskState state = api::TaskState::kQueued;
+  int64_t attempts = 0;
+  int64_t host_id = 0;
+  TaskOutcome outcome;
+};
+
+struct AttemptRecord {
+  int64_t id = 0;
+  int64_t job_id = 0;
+  int64_t index = 0;
+  int64_t host_id = 0;
+  api::AttemptState state = api::AttemptState::kAssigned;
+  int64_t started_at = 0;
+  int64_t ended_at = 0;
+  std::string reason;
+};
+
+struct HostRecord {
+  int64_t id = 0;
+  api::HostFacts facts;
+  int64_t slots = 0;
+  std::string credential_hash;
+  int64_t enrolled_at = 0;
+};
+
+struct TokenRecord {
+  std::string hash;  // SHA-256 of the secret; the secret itself is never stored
+  api::Role role = api::Role::kViewer;
+  std::string name;
+  int64_t created_at = 0;
+};
+
+struct Batch {
+  std::vector<JobRecord> jobs;
+  std::vector<TaskRecord> tasks;
+  std::vector<AttemptRecord> attempts;
+  std::vector<HostRecord> hosts;
+  std::vector<TokenRecord> tokens;
+
+  bool empty() const {
+    return jobs.empty() && tasks.empty() && attempts.empty() && hosts.empty() && tokens.empty();
+  }
+  size_t size() const { return jobs.size() + tasks.size() + attempts.size() + hosts.size() + tokens.size(); }
+  void Append(Batch&& other);
+};
+
+// What the scheduler rebuilds itself from at start.
+struct Snapshot {
+  std::vector<JobRecord> jobs;
+  std::vector<TaskRecord> tasks;
+  std::vector<AttemptRecord> live_attempts;  // assigned or running; the rest is history
+  std::vector<HostRecord> hosts;
+  std::vector<TokenRecord> tokens;
+  int64_t max_attempt_id = 0;  // so attempt ids are never reused after a restart
+};
+
+}  // namespace gleaner::server

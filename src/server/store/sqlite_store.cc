@@ -1,0 +1,225 @@
+#include "server/store/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <nlohmann/json.hpp>
+
+#include "api/json.h"
+
+namespace gleaner::server {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS jobs(
+  id INTEGER PRIMARY KEY, spec TEXT NOT NULL, owner TEXT NOT NULL,
+  created_at INTEGER NOT NULL, cancelled INTEGER NOT NULL, finished_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS tasks(
+  job_id INTEGER NOT NULL, idx INTEGER NOT NULL, state TEXT NOT NULL, attempts INTEGER NOT NULL,
+  host_id INTEGER NOT NULL, outcome TEXT NOT NULL, PRIMARY KEY(job_id, idx)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS attempts(
+  id INTEGER PRIMARY KEY, job_id INTEGER NOT NULL, idx INTEGER NOT NULL, host_id INTEGER NOT NULL,
+  state TEXT NOT NULL, started_at INTEGER NOT NULL, ended_at INTEGER NOT NULL, reason TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS hosts(
+  id INTEGER PRIMARY KEY, facts TEXT NOT NULL, slots INTEGER NOT NULL,
+  credential_hash TEXT NOT NULL UNIQUE, enrolled_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS tokens(
+  hash TEXT PRIMARY KEY, role TEXT NOT NULL, name TEXT NOT NULL, created_at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS attempts_live ON attempts(state) WHERE state IN ('assigned','running');
+PRAGMA user_version = 1;
+)sql";
+
+// One prepared statement, finalized on scope exit.
+class Statement {
+ public:
+  Statement(sqlite3* db, const char* sql) : db_(db) {
+    rc_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr);
+  }
+  ~Statement() { sqlite3_finalize(stmt_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  bool prepared() const { return rc_ == SQLITE_OK; }
+  Statement& Bind(int i, int64_t v) {
+    sqlite3_bind_int64(stmt_, i, v);
+    return *this;
+  }
+  Statement& Bind(int i, const std::string& v) {
+    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  // Runs an INSERT/UPDATE to completion and resets for the next bindings.
+  Status Run() {
+    int rc = sqlite3_step(stmt_);
+    sqlite3_reset(stmt_);
+    if (rc != SQLITE_DONE) return Internal(std::string("sqlite: ") + sqlite3_errmsg(db_));
+    return OkStatus();
+  }
+  // For SELECTs: true while a row is available.
+  bool Next() { return sqlite3_step(stmt_) == SQLITE_ROW; }
+  int64_t Int(int col) { return sqlite3_column_int64(stmt_, col); }
+  std::string Text(int col) {
+    auto p = sqlite3_column_text(stmt_, col);
+    return p ? std::string(reinterpret_cast<const char*>(p), sqlite3_column_bytes(stmt_, col)) : "";
+  }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+  int rc_;
+};
+
+json OutcomeToJson(const TaskOutcome& o) {
+  json j = {{"attempt_id", o.attempt_id}, {"reason", o.reason}, {"outputs", o.outputs},
+            {"wall_ms", o.wall_ms}, {"cpu_ms", o.cpu_ms}};
+  if (o.exit_code) j["exit_code"] = *o.exit_code;
+  if (o.signal) j["signal"] = *o.signal;
+  if (o.stdout_ref) j["stdout"] = *o.stdout_ref;
+  if (o.stderr_ref) j["stderr"] = *o.stderr_ref;
+  return j;
+}
+
+TaskOutcome OutcomeFromJson(const json& j) {
+  TaskOutcome o;
+  o.attempt_id = j.value("attempt_id", int64_t{0});
+  o.reason = j.value("reason", "");
+  o.outputs = j.value("outputs", std::vector<api::FileRef>{});
+  o.wall_ms = j.value("wall_ms", int64_t{0});
+  o.cpu_ms = j.value("cpu_ms", int64_t{0});
+  if (j.contains("exit_code")) o.exit_code = j["exit_code"].get<int64_t>();
+  if (j.contains("signal")) o.signal = j["signal"].get<int64_t>();
+  if (j.contains("stdout")) o.stdout_ref = j["stdout"].get<api::FileRef>();
+  if (j.contains("stderr")) o.stderr_ref = j["stderr"].get<api::FileRef>();
+  return o;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr) !=
+      SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    return Internal("cannot open database '" + path + "': " + msg);
+  }
+  std::unique_ptr<SqliteStore> store(new SqliteStore(db));
+  // WAL + FULL: every commit is fsynced before Apply() returns.
+  GLEANER_RETURN_IF_ERROR(store->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF;"));
+  GLEANER_RETURN_IF_ERROR(store->Exec(kSchema));
+  return store;
+}
+
+SqliteStore::~SqliteStore() { sqlite3_close(db_); }
+
+Status SqliteStore::Exec(const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    return Internal("sqlite: " + msg);
+  }
+  return OkStatus();
+}
+
+Status SqliteStore::Apply(const Batch& batch) {
+  if (batch.empty()) return OkStatus();
+  GLEANER_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+  auto body = [&]() -> Status {
+    if (!batch.jobs.empty()) {
+      Statement s(db_, "INSERT OR REPLACE INTO jobs VALUES(?,?,?,?,?,?)");
+      for (const auto& r : batch.jobs) {
+        GLEANER_RETURN_IF_ERROR(s.Bind(1, r.id).Bind(2, json(r.spec).dump()).Bind(3, r.owner)
+                                    .Bind(4, r.created_at).Bind(5, int64_t{r.cancelled}).Bind(6, r.finished_at).Run());
+      }
+    }
+    if (!batch.hosts.empty()) {
+      Statement s(db_, "INSERT OR REPLACE INTO hosts VALUES(?,?,?,?,?)");
+      for (const auto& r : batch.hosts) {
+        GLEANER_RETURN_IF_ERROR(s.Bind(1, r.id).Bind(2, json(r.facts).dump()).Bind(3, r.slots)
+                                    .Bind(4, r.credential_hash).Bind(5, r.enrolled_at).Run());
+      }
+    }
+    if (!batch.tokens.empty()) {
+      Statement s(db_, "INSERT OR REPLACE INTO tokens VALUES(?,?,?,?)");
+      for (const auto& r : batch.tokens) {
+        GLEANER_RETURN_IF_ERROR(
+            s.Bind(1, r.hash).Bind(2, std::string(api::RoleName(r.role))).Bind(3, r.name).Bind(4, r.created_at).Run());
+      }
+    }
+    if (!batch.tasks.empty()) {
+      Statement s(db_, "INSERT OR REPLACE INTO tasks VALUES(?,?,?,?,?,?)");
+      for (const auto& r : batch.tasks) {
+        GLEANER_RETURN_IF_ERROR(s.Bind(1, r.job_id).Bind(2, r.index).Bind(3, std::string(api::TaskStateName(r.state)))
+                                    .Bind(4, r.attempts).Bind(5, r.host_id).Bind(6, OutcomeToJson(r.outcome).dump()).Run());
+      }
+    }
+    if (!batch.attempts.empty()) {
+      Statement s(db_, "INSERT OR REPLACE INTO attempts VALUES(?,?,?,?,?,?,?,?)");
+      for (const auto& r : batch.attempts) {
+        GLEANER_RETURN_IF_ERROR(s.Bind(1, r.id).Bind(2, r.job_id).Bind(3, r.index).Bind(4, r.host_id)
+                                    .Bind(5, std::string(api::AttemptStateName(r.state))).Bind(6, r.started_at)
+                                    .Bind(7, r.ended_at).Bind(8, r.reason).Run());
+      }
+    }
+    return OkStatus();
+  };
+  Status st = body();
+  if (!st.ok()) {
+    (void)Exec("ROLLBACK");
+    return st;
+  }
+  return Exec("COMMIT");
+}
+
+Result<Snapshot> SqliteStore::LoadAll() {
+  Snapshot snap;
+  try {
+    {
+      Statement s(db_, "SELECT id, spec, owner, created_at, cancelled, finished_at FROM jobs ORDER BY id");
+      while (s.Next()) {
+        snap.jobs.push_back({s.Int(0), json::parse(s.Text(1)).get<api::JobSpec>(), s.Text(2), s.Int(3), s.Int(4) != 0,
+                             s.Int(5)});
+      }
+    }
+    {
+      Statement s(db_, "SELECT job_id, idx, state, attempts, host_id, outcome FROM tasks ORDER BY job_id, idx");
+      while (s.Next()) {
+        TaskRecord r{s.Int(0), s.Int(1), api::TaskStateFromName(s.Text(2)).value_or(api::TaskState::kQueued), s.Int(3),
+                     s.Int(4), OutcomeFromJson(json::parse(s.Text(5)))};
+        snap.tasks.push_back(std::move(r));
+      }
+    }
+    {
+      Statement s(db_,
+                  "SELECT id, job_id, idx, host_id, state, started_at, ended_at, reason FROM attempts "
+                  "WHERE state IN ('assigned','running') ORDER BY id");
+      while (s.Next()) {
+        snap.live_attempts.push_back({s.Int(0), s.Int(1), s.Int(2), s.Int(3),
+                                      api::AttemptStateFromName(s.Text(4)).value_or(api::AttemptState::kAssigned),
+                                      s.Int(5), s.Int(6), s.Text(7)});
+      }
+      Statement max(db_, "SELECT COALESCE(MAX(id), 0) FROM attempts");
+      if (max.Next()) snap.max_attempt_id = max.Int(0);
+    }
+    {
+      Statement s(db_, "SELECT id, facts, slots, credential_hash, enrolled_at FROM hosts ORDER BY id");
+      while (s.Next()) {
+        snap.hosts.push_back({s.Int(0), json::parse(s.Text(1)).get<api::HostFacts>(), s.Int(2), s.Text(3), s.Int(4)});
+      }
+    }
+    {
+      Statement s(db_, "SELECT hash, role, name, created_at FROM tokens");
+      while (s.Next()) {
+        snap.tokens.push_back(
+            {s.Text(0), api::RoleFromName(s.Text(1)).value_or(api::Role::kViewer), s.Text(2), s.Int(3)});
+      }
+    }
+  } catch (const json::exception& e) {
+    return Internal(std::string("the database holds a record that cannot be read: ") + e.what());
+  }
+  return snap;
+}
+
+}  // namespace gleaner::server

@@ -1,0 +1,32 @@
+// SqliteStore: the embedded default Store, one SQLite file in WAL mode with
+// synchronous=FULL, so a committed transaction survives a crash or power loss.
+//
+// Not thread-safe: one thread uses it at a time (see Store).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "server/store/store.h"
+
+struct sqlite3;
+
+namespace gleaner::server {
+
+class SqliteStore : public Store {
+ public:
+  // Opens or creates the database at `path` and its schema.
+  static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path);
+  ~SqliteStore() override;
+
+  Status Apply(const Batch& batch) override;
+  Result<Snapshot> LoadAll() override;
+
+ private:
+  explicit SqliteStore(sqlite3* db) : db_(db) {}
+  Status Exec(const char* sql);
+
+  sqlite3* const db_;
+};
+
+}  // namespace gleaner::server

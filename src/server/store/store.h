@@ -1,0 +1,22 @@
+// Store: the durable home of the server's state, behind a domain interface
+// (typed records, no SQL above it). SqliteStore is the embedded default.
+//
+// Apply() returns only once the batch is durable (fsynced). A Store is used by
+// one thread at a time (the committer at run time, the loader at start).
+#pragma once
+
+#include "common/status.h"
+#include "server/store/records.h"
+
+namespace gleaner::server {
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  // Applies every record of `batch` in one transaction; durable on return.
+  virtual Status Apply(const Batch& batch) = 0;
+  // Reads back everything, as the scheduler needs it to rebuild.
+  virtual Result<Snapshot> LoadAll() = 0;
+};
+
+}  // namespace gleaner::server
