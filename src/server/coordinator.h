@@ -16,7 +16,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <functional>
 #include <memory>
 
 #include "common/clock.h"
@@ -29,13 +28,16 @@ class Coordinator {
  public:
   Coordinator(boost::asio::io_context& ioc, Scheduler& scheduler, Committer& committer);
 
-  // Runs fn(scheduler, batch, now) on the strand; completes with its result
-  // after `batch` is durable.
-  template <typename T>
-  boost::asio::awaitable<T> Run(std::function<T(Scheduler&, Batch&, int64_t)> fn) {
+  // Runs fn(scheduler, batch, now) -> T on the strand; completes with its
+  // result after `batch` is durable.
+  //
+  // GCC 12 destroys temporaries of a co_await full-expression twice, so pass
+  // a named function object, never a lambda written in the co_await line.
+  template <typename T, typename F>
+  boost::asio::awaitable<T> Run(const F& fn) {
     namespace asio = boost::asio;
     return asio::async_initiate<const asio::use_awaitable_t<>, void(T)>(
-        [this, fn = std::move(fn)](auto handler) mutable {
+        [this, fn](auto handler) mutable {
           auto shared = std::make_shared<decltype(handler)>(std::move(handler));
           asio::post(strand_, [this, fn = std::move(fn), shared]() mutable {
             Batch batch;

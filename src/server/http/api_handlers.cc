@@ -33,8 +33,8 @@ asio::awaitable<Result<Admission>> ApiHandlers::Admit(const Request& request) {
                               "--token or GLEANER_TOKEN; the first admin token is in <data>/admin.token)");
   }
   std::string hash = Sha256Hex(request.bearer);
-  auto who = co_await coordinator_.Run<std::optional<Principal>>(
-      [hash](Scheduler& s, Batch&, int64_t) { return s.Authenticate(hash); });
+  auto authenticate = [hash](Scheduler& s, Batch&, int64_t) { return s.Authenticate(hash); };
+  auto who = co_await coordinator_.Run<std::optional<Principal>>(authenticate);
   if (!who) co_return Unauthenticated("the token is not valid on this server; ask an admin for a new one");
   Status allowed = Authorize(route->id, *who);
   if (!allowed.ok()) co_return allowed.error();
@@ -63,24 +63,30 @@ asio::awaitable<Response> ApiHandlers::Handle(Request request, Admission admissi
       co_return PutBlob(request, route.sha256);
     case RouteId::kSubmitJob:
       co_return co_await SubmitJob(request, who);
-    case RouteId::kListJobs:
-      co_return co_await coordinator_.Run<Response>(
-          [](Scheduler& s, Batch&, int64_t) { return Response::Json(200, api::Encode(s.ListJobs())); });
-    case RouteId::kGetJob:
-      co_return co_await coordinator_.Run<Response>(
-          [id = route.job_id](Scheduler& s, Batch&, int64_t) { return JsonOrError(s.GetJob(id)); });
-    case RouteId::kListTasks:
-      co_return co_await coordinator_.Run<Response>(
-          [id = route.job_id](Scheduler& s, Batch&, int64_t) { return JsonOrError(s.ListTasks(id)); });
+    case RouteId::kListJobs: {
+      auto list = [](Scheduler& s, Batch&, int64_t) { return Response::Json(200, api::Encode(s.ListJobs())); };
+      co_return co_await coordinator_.Run<Response>(list);
+    }
+    case RouteId::kGetJob: {
+      auto get = [id = route.job_id](Scheduler& s, Batch&, int64_t) { return JsonOrError(s.GetJob(id)); };
+      co_return co_await coordinator_.Run<Response>(get);
+    }
+    case RouteId::kListTasks: {
+      auto list = [id = route.job_id](Scheduler& s, Batch&, int64_t) { return JsonOrError(s.ListTasks(id)); };
+      co_return co_await coordinator_.Run<Response>(list);
+    }
     case RouteId::kCancelJob: {
-      auto response = co_await coordinator_.Run<Response>(
-          [id = route.job_id](Scheduler& s, Batch& out, int64_t now) { return JsonOrError(s.Cancel(id, now, out)); });
+      auto cancel = [id = route.job_id](Scheduler& s, Batch& out, int64_t now) {
+        return JsonOrError(s.Cancel(id, now, out));
+      };
+      auto response = co_await coordinator_.Run<Response>(cancel);
       if (response.status == 200) spdlog::info("job {} cancelled by {}", route.job_id, who.name);
       co_return response;
     }
-    case RouteId::kListHosts:
-      co_return co_await coordinator_.Run<Response>(
-          [](Scheduler& s, Batch&, int64_t now) { return Response::Json(200, api::Encode(s.ListHosts(now))); });
+    case RouteId::kListHosts: {
+      auto list = [](Scheduler& s, Batch&, int64_t now) { return Response::Json(200, api::Encode(s.ListHosts(now))); };
+      co_return co_await coordinator_.Run<Response>(list);
+    }
     case RouteId::kCreateToken:
       co_return co_await CreateToken(request, who);
   }
@@ -93,8 +99,8 @@ asio::awaitable<Response> ApiHandlers::Enroll(const Request& request) {
   if (req->facts.hostname.empty()) co_return Response::FromError(InvalidArgument("host facts need a hostname"));
   std::string credential = NewSecret("gla_");
   std::string hash = Sha256Hex(credential);
-  auto host_id = co_await coordinator_.Run<int64_t>(
-      [req = *req, hash](Scheduler& s, Batch& out, int64_t now) { return s.Enroll(req, hash, now, out); });
+  auto enroll = [req = *req, hash](Scheduler& s, Batch& out, int64_t now) { return s.Enroll(req, hash, now, out); };
+  auto host_id = co_await coordinator_.Run<int64_t>(enroll);
   spdlog::info("host {} enrolled as {} from {} ({} slots)", req->facts.hostname, host_id, request.peer, req->slots);
   co_return Response::Json(201, api::Encode(api::EnrollResponse{host_id, credential}));
 }
@@ -102,10 +108,10 @@ asio::awaitable<Response> ApiHandlers::Enroll(const Request& request) {
 asio::awaitable<Response> ApiHandlers::Sync(const Request& request, const Principal& who) {
   auto req = api::Decode<api::SyncRequest>(request.body);
   if (!req.ok()) co_return Response::FromError(req.error());
-  co_return co_await coordinator_.Run<Response>(
-      [req = std::move(*req), host = who.host_id](Scheduler& s, Batch& out, int64_t now) {
-        return JsonOrError(s.Sync(host, req, now, out));
-      });
+  auto sync = [req = std::move(*req), host = who.host_id](Scheduler& s, Batch& out, int64_t now) {
+    return JsonOrError(s.Sync(host, req, now, out));
+  };
+  co_return co_await coordinator_.Run<Response>(sync);
 }
 
 asio::awaitable<Response> ApiHandlers::SubmitJob(const Request& request, const Principal& who) {
@@ -117,10 +123,10 @@ asio::awaitable<Response> ApiHandlers::SubmitJob(const Request& request, const P
                                                     ") was not uploaded; PUT it to /api/v1/blobs/<sha256> first"));
     }
   }
-  auto id = co_await coordinator_.Run<Result<int64_t>>(
-      [spec = std::move(*spec), owner = who.name](Scheduler& s, Batch& out, int64_t now) {
-        return s.Submit(spec, owner, now, out);
-      });
+  auto submit = [spec = std::move(*spec), owner = who.name](Scheduler& s, Batch& out, int64_t now) {
+    return s.Submit(spec, owner, now, out);
+  };
+  auto id = co_await coordinator_.Run<Result<int64_t>>(submit);
   if (!id.ok()) co_return Response::FromError(id.error());
   spdlog::info("job {} submitted by {}", *id, who.name);
   co_return Response::Json(201, api::Encode(api::SubmitResponse{*id}));
@@ -131,11 +137,11 @@ asio::awaitable<Response> ApiHandlers::CreateToken(const Request& request, const
   if (!req.ok()) co_return Response::FromError(req.error());
   std::string token = NewSecret("glt_");
   std::string name = req->name.empty() ? std::string(api::RoleName(req->role)) : req->name;
-  co_await coordinator_.Run<bool>([hash = Sha256Hex(token), role = req->role, name](Scheduler& s, Batch& out,
-                                                                                    int64_t now) {
+  auto add = [hash = Sha256Hex(token), role = req->role, name](Scheduler& s, Batch& out, int64_t now) {
     s.AddToken(hash, role, name, now, out);
     return true;
-  });
+  };
+  co_await coordinator_.Run<bool>(add);
   spdlog::info("{} token '{}' created by {}", api::RoleName(req->role), name, who.name);
   co_return Response::Json(201, api::Encode(api::TokenCreateResponse{token, req->role}));
 }

@@ -77,7 +77,10 @@ struct HttpListener::Impl {
       http::response<http::file_body> res;
       SetCommon(res, r, keep_alive);
       res.body().open(r.file_path.c_str(), beast::file_mode::scan, ec);
-      if (ec) co_return co_await Write(stream, Response::FromError(NotFound("blob vanished")), keep_alive);
+      if (ec) {
+        Response gone = Response::FromError(NotFound("blob vanished"));
+        co_return co_await Write(stream, gone, keep_alive);
+      }
       res.prepare_payload();
       http::response_serializer<http::file_body> sr(res);
       // A large blob may take longer than one timeout in all: renew per chunk.
@@ -107,7 +110,8 @@ struct HttpListener::Impl {
       stream.expires_after(kIdleTimeout);
       co_await http::async_read_header(stream, buffer, header_parser, asio::redirect_error(asio::use_awaitable, ec));
       if (ec == http::error::header_limit) {
-        co_await Write(stream, Response::FromError(InvalidArgument("request headers are too large")), false);
+        Response too_large = Response::FromError(InvalidArgument("request headers are too large"));
+        co_await Write(stream, too_large, false);
         break;
       }
       if (ec) break;  // closed, timed out, or garbage: nothing to answer
@@ -124,7 +128,8 @@ struct HttpListener::Impl {
       auto admission = co_await handlers.Admit(request);
       if (!admission.ok()) {
         // The body was not read, so the connection cannot be reused.
-        co_await Write(stream, Response::FromError(admission.error()), false);
+        Response refused = Response::FromError(admission.error());
+        co_await Write(stream, refused, false);
         break;
       }
 
@@ -134,7 +139,8 @@ struct HttpListener::Impl {
         parser.body_limit(limits.max_blob_body);
         parser.get().body().open(request.body_file.c_str(), beast::file_mode::write, ec);
         if (ec) {
-          co_await Write(stream, Response::FromError(Internal("cannot store upload: " + ec.message())), false);
+          Response failed = Response::FromError(Internal("cannot store upload: " + ec.message()));
+          co_await Write(stream, failed, false);
           break;
         }
         while (!parser.is_done()) {
@@ -147,7 +153,8 @@ struct HttpListener::Impl {
           std::error_code rm;
           std::filesystem::remove(request.body_file, rm);
           if (ec == http::error::body_limit) {
-            co_await Write(stream, Response::FromError({ErrorCode::kPayloadTooLarge, "the upload is too large"}), false);
+            Response too_large = Response::FromError({ErrorCode::kPayloadTooLarge, "the upload is too large"});
+            co_await Write(stream, too_large, false);
           }
           break;
         }
@@ -157,18 +164,18 @@ struct HttpListener::Impl {
         stream.expires_after(kIoTimeout);
         co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
         if (ec == http::error::body_limit) {
-          co_await Write(stream,
-                         Response::FromError({ErrorCode::kPayloadTooLarge,
-                                              "the request body is larger than " +
-                                                  std::to_string(limits.max_json_body >> 20) + " MiB"}),
-                         false);
+          Response too_large = Response::FromError(
+              {ErrorCode::kPayloadTooLarge,
+               "the request body is larger than " + std::to_string(limits.max_json_body >> 20) + " MiB"});
+          co_await Write(stream, too_large, false);
           break;
         }
         if (ec) break;
         request.body = std::move(parser.get().body());
       }
 
-      Response response = co_await handlers.Handle(std::move(request), std::move(*admission));
+      Admission admitted = std::move(*admission);
+      Response response = co_await handlers.Handle(std::move(request), std::move(admitted));
       if (!co_await Write(stream, response, keep_alive) || !keep_alive) break;
     }
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
