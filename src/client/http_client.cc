@@ -142,6 +142,7 @@ Result<HttpResponse> HttpClient::Send(const std::string& method, const std::stri
     req.prepare_payload();
     http::response_parser<http::string_body> parser;
     parser.body_limit(256ull << 20);
+    if (method == "HEAD") parser.skip(true);  // a HEAD answer has headers only
     GLEANER_RETURN_IF_ERROR(impl_->Exchange(req, parser));
     auto& res = parser.get();
     if (!res.keep_alive()) impl_->stream.reset();
