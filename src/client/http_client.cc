@@ -9,6 +9,7 @@
 #include <boost/beast/http.hpp>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
 #include <optional>
 
 namespace gleaner {
@@ -175,7 +176,7 @@ Result<HttpResponse> HttpClient::DownloadToFile(const std::string& target, const
     req.prepare_payload();
     // Read the header first: only a 200 body goes to the file.
     http::response_parser<http::empty_body> header_parser;
-    header_parser.body_limit(boost::none);
+    header_parser.body_limit(std::numeric_limits<std::uint64_t>::max());
     beast::error_code ec;
     auto& ioc = impl_->ioc;
     auto& stream = *impl_->stream;
@@ -200,7 +201,7 @@ Result<HttpResponse> HttpClient::DownloadToFile(const std::string& target, const
       return HttpResponse{status, std::move(parser.get().body())};
     }
     http::response_parser<http::file_body> parser(std::move(header_parser));
-    parser.body_limit(boost::none);
+    parser.body_limit(std::numeric_limits<std::uint64_t>::max());
     parser.get().body().open(partial.c_str(), beast::file_mode::write, ec);
     if (ec) return Internal("cannot write '" + partial + "': " + ec.message());
     // Large files: the deadline covers progress, so renew it as bytes arrive.

@@ -1,0 +1,39 @@
+// RunAttempt carries one assignment from inputs to a durable completion: fetch
+// inputs into a fresh work dir, run the task with the driver, upload outputs
+// and captures, add the completion to the pending store, remove the work dir.
+// Blocking: call it on the attempt's own thread. Everything in AttemptEnv is
+// shared by all attempts and thread-safe; each attempt makes its own link.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "agent/executor/input_cache.h"
+#include "agent/executor/kill_switch.h"
+#include "agent/executor/task_driver.h"
+#include "agent/pending_store.h"
+#include "agent/server_link.h"
+#include "agent/agent_dirs.h"
+#include "api/types.h"
+
+namespace gleaner::agent {
+
+struct AttemptEnv {
+  const AgentDirs& dirs;
+  TaskDriver& driver;
+  const InputCache& cache;
+  PendingStore& pending;
+  ServerLinkFactory links;
+  int64_t output_cap = 1 << 20;
+};
+
+// OK once the completion is in the pending store, or when the agent stops
+// first: then nothing is reported, and the server, no longer hearing of the
+// attempt, counts it lost and requeues its task. An error means the
+// completion could not be stored.
+Status RunAttempt(const AttemptEnv& env, const api::Assignment& assignment, const KillSwitch& kill);
+
+// "exit code 3" or "killed by signal 9 (SIGKILL)".
+std::string DescribeExit(const TaskExit& exit);
+
+}  // namespace gleaner::agent

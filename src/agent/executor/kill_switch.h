@@ -1,0 +1,50 @@
+// A KillSwitch asks one running attempt to end: the server cancelled it or the
+// agent is stopping. Thread-safe: the agent loop pulls it, the attempt's thread
+// polls fd() while its task runs and waits on it between upload retries.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <optional>
+
+#include "agent/executor/unique_fd.h"
+#include "common/status.h"
+
+namespace gleaner::agent {
+
+using Millis = std::chrono::milliseconds;
+
+enum class KillCause { kCancelled, kAgentStopping };
+
+struct KillRequest {
+  KillCause cause;
+  Millis grace;  // between SIGTERM and SIGKILL
+};
+
+class KillSwitch {
+ public:
+  static Result<std::unique_ptr<KillSwitch>> Create();
+
+  // The first pull wins; later pulls are ignored.
+  void Pull(KillCause cause, Millis grace);
+  std::optional<KillRequest> request() const;
+  // Becomes readable (and stays so) once pulled; for poll(2).
+  int fd() const { return event_.get(); }
+  // Sleeps up to `d`; true when pulled (at once if already pulled).
+  bool WaitFor(Millis d) const;
+
+ private:
+  explicit KillSwitch(UniqueFd event) : event_(std::move(event)) {}
+
+  const UniqueFd event_;
+  mutable std::mutex mu_;
+  mutable std::condition_variable pulled_;
+  std::optional<KillRequest> request_;  // guarded by mu_
+};
+
+// "cancelled" or "agent stopped": the words a completion carries.
+const char* KillCauseText(KillCause cause);
+
+}  // namespace gleaner::agent

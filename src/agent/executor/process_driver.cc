@@ -1,0 +1,176 @@
+#include "agent/executor/process_driver.h"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/ioprio.h>
+#include <sched.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <filesystem>
+
+#include "agent/executor/process_supervisor.h"
+
+namespace gleaner::agent {
+
+namespace {
+
+// Everything the child needs, built before fork: in a threaded process the
+// child may only make async-signal-safe calls, so it must not allocate.
+struct ChildPlan {
+  std::vector<std::string> arg_storage;
+  std::vector<std::string> env_storage;
+  std::vector<char*> argv;
+  std::vector<char*> envp;
+  const char* work_dir = nullptr;
+  const TaskUser* user = nullptr;
+  pid_t agent_pid = 0;
+  int stdin_fd = -1, stdout_fd = -1, stderr_fd = -1;
+};
+
+ChildPlan MakeChildPlan(const TaskLaunch& launch, const TaskUser* user) {
+  ChildPlan plan;
+  plan.arg_storage = launch.command;
+  for (const auto& [key, value] : launch.env) plan.env_storage.push_back(key + "=" + value);
+  for (auto& s : plan.arg_storage) plan.argv.push_back(s.data());
+  plan.argv.push_back(nullptr);
+  for (auto& s : plan.env_storage) plan.envp.push_back(s.data());
+  plan.envp.push_back(nullptr);
+  plan.work_dir = launch.work_dir.c_str();
+  plan.user = user;
+  plan.agent_pid = ::getpid();
+  return plan;
+}
+
+void WriteStderr(const char* text) {
+  [[maybe_unused]] ssize_t n = ::write(STDERR_FILENO, text, std::strlen(text));
+}
+
+// Reports why the child could not become the task, on the task's stderr.
+[[noreturn]] void ChildFail(const char* what, const char* subject, int err) {
+  WriteStderr("gleaner: ");
+  WriteStderr(what);
+  if (subject != nullptr) {
+    WriteStderr(" '");
+    WriteStderr(subject);
+    WriteStderr("'");
+  }
+  WriteStderr(": ");
+  WriteStderr(::strerrordesc_np(err));
+  WriteStderr("\n");
+  ::_exit(127);
+}
+
+[[noreturn]] void RunChild(const ChildPlan& plan) {
+  // The agent blocks and ignores signals for its own reasons; a task starts clean.
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  for (int sig = 1; sig < NSIG; ++sig) ::signal(sig, SIG_DFL);
+
+  if (::dup2(plan.stdin_fd, STDIN_FILENO) < 0 || ::dup2(plan.stdout_fd, STDOUT_FILENO) < 0 ||
+      ::dup2(plan.stderr_fd, STDERR_FILENO) < 0) {
+    ::_exit(127);
+  }
+  if (::setpgid(0, 0) != 0) ChildFail("cannot create a process group", nullptr, errno);
+  // The desktop's owner comes first: lowest CPU share, idle scheduling, idle I/O.
+  if (::setpriority(PRIO_PROCESS, 0, 19) != 0) ChildFail("cannot set nice 19", nullptr, errno);
+  sched_param param{};
+  if (::sched_setscheduler(0, SCHED_IDLE, &param) != 0) ChildFail("cannot set SCHED_IDLE", nullptr, errno);
+  if (::syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0, IOPRIO_PRIO_VALUE(IOPRIO_CLASS_IDLE, 0)) != 0) {
+    ChildFail("cannot set idle I/O priority", nullptr, errno);
+  }
+  if (plan.user != nullptr) {
+    gid_t gid = plan.user->gid;
+    if (::setgroups(1, &gid) != 0) ChildFail("cannot set groups for", plan.user->name.c_str(), errno);
+    if (::setgid(gid) != 0) ChildFail("cannot switch group for", plan.user->name.c_str(), errno);
+    if (::setuid(plan.user->uid) != 0) ChildFail("cannot switch to user", plan.user->name.c_str(), errno);
+  }
+  // After the uid change, which clears it. Dies with the agent's supervising thread.
+  if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) ChildFail("cannot set the parent-death signal", nullptr, errno);
+  if (::getppid() != plan.agent_pid) ::_exit(127);  // the agent died before prctl took effect
+  if (::chdir(plan.work_dir) != 0) ChildFail("cannot enter the work dir", plan.work_dir, errno);
+  ::close_range(3, ~0U, 0);
+  environ = const_cast<char**>(plan.envp.data());  // execvp searches the task's PATH, not ours
+  ::execvp(plan.argv[0], plan.argv.data());
+  ChildFail("cannot run", plan.argv[0], errno);
+}
+
+// The task user must be able to create files anywhere in its work dir; input
+// files stay the agent's (read-only for the task).
+Status HandOverWorkDir(const std::string& work_dir, const TaskUser& user) {
+  std::error_code ec;
+  auto chown_dir = [&](const std::filesystem::path& dir) -> Status {
+    if (::chown(dir.c_str(), user.uid, user.gid) != 0) {
+      return Internal("cannot give '" + dir.string() + "' to user " + user.name + ": " + std::strerror(errno));
+    }
+    return OkStatus();
+  };
+  GLEANER_RETURN_IF_ERROR(chown_dir(work_dir));
+  for (std::filesystem::recursive_directory_iterator it(work_dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->is_directory(ec) && !it->is_symlink(ec)) GLEANER_RETURN_IF_ERROR(chown_dir(it->path()));
+  }
+  if (ec) return Internal("cannot walk '" + work_dir + "': " + ec.message());
+  return OkStatus();
+}
+
+Result<std::pair<UniqueFd, UniqueFd>> MakePipe() {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) return Internal(std::string("cannot create a pipe: ") + std::strerror(errno));
+  return std::pair(UniqueFd(fds[0]), UniqueFd(fds[1]));
+}
+
+}  // namespace
+
+ProcessDriver::ProcessDriver(std::optional<TaskUser> task_user) : task_user_(std::move(task_user)) {
+  ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+}
+
+DriverCapabilities ProcessDriver::capabilities() const {
+  return {"process", Isolation::kProcessGroup, SuspendMethod::kNone};
+}
+
+Result<TaskExit> ProcessDriver::Run(const TaskLaunch& launch, const KillSwitch& kill) {
+  if (launch.command.empty()) return InvalidArgument("the task has no command");
+  if (task_user_) GLEANER_RETURN_IF_ERROR(HandOverWorkDir(launch.work_dir, *task_user_));
+  auto out = OutputCapture::Create(launch.stdout_path, launch.output_cap);
+  if (!out.ok()) return out.error();
+  auto err = OutputCapture::Create(launch.stderr_path, launch.output_cap);
+  if (!err.ok()) return err.error();
+  auto out_pipe = MakePipe();
+  if (!out_pipe.ok()) return out_pipe.error();
+  auto err_pipe = MakePipe();
+  if (!err_pipe.ok()) return err_pipe.error();
+  UniqueFd dev_null(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+  if (!dev_null.valid()) return Internal(std::string("cannot open /dev/null: ") + std::strerror(errno));
+
+  ChildPlan plan = MakeChildPlan(launch, task_user_ ? &*task_user_ : nullptr);
+  plan.stdin_fd = dev_null.get();
+  plan.stdout_fd = out_pipe->second.get();
+  plan.stderr_fd = err_pipe->second.get();
+  pid_t pid = ::fork();
+  if (pid < 0) return Internal(std::string("cannot fork: ") + std::strerror(errno));
+  if (pid == 0) RunChild(plan);
+
+  ::setpgid(pid, pid);  // as the child does: a kill right after fork must reach the group
+  out_pipe->second.Reset();
+  err_pipe->second.Reset();
+  UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
+  if (!pidfd.valid()) {
+    int saved = errno;
+    ::killpg(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+    return Internal(std::string("pidfd_open failed: ") + std::strerror(saved));
+  }
+  return SuperviseTask({pid, std::move(pidfd), std::move(out_pipe->first), std::move(err_pipe->first), std::move(*out),
+                       std::move(*err)},
+                      launch, kill);
+}
+
+}  // namespace gleaner::agent

@@ -1,0 +1,160 @@
+#include "agent/executor/process_supervisor.h"
+
+#include <poll.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+
+#include "common/units.h"
+
+namespace gleaner::agent {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// After the task's group is killed, pipes normally close at once; a process
+// that escaped the group may hold one forever, so draining is bounded.
+constexpr Millis kDrainLimit{1000};
+constexpr size_t kReadChunk = 64 * 1024;
+
+Millis CpuOf(const rusage& usage) {
+  auto ms = [](const timeval& tv) { return Millis(tv.tv_sec * 1000 + tv.tv_usec / 1000); };
+  return ms(usage.ru_utime) + ms(usage.ru_stime);
+}
+
+class Supervisor {
+ public:
+  Supervisor(StartedTask task, const TaskLaunch& launch, const KillSwitch& kill)
+      : pid_(task.pid), pidfd_(std::move(task.pidfd)), out_pipe_(std::move(task.stdout_pipe)),
+        err_pipe_(std::move(task.stderr_pipe)), out_(std::move(task.stdout_capture)),
+        err_(std::move(task.stderr_capture)), launch_(launch), kill_(kill) {}
+
+  Result<TaskExit> Run() {
+    auto start = Clock::now();
+    if (launch_.timeout.count() > 0) timeout_at_ = start + launch_.timeout;
+    while (!Done()) Step();
+    result_.wall = std::chrono::duration_cast<Millis>(exited_at_ - start);
+    Reap();
+    Status out_status = out_.Finish();
+    Status err_status = err_.Finish();
+    if (!out_status.ok()) return out_status.error();
+    if (!err_status.ok()) return err_status.error();
+    return result_;
+  }
+
+ private:
+  bool Done() const {
+    return exited_ && ((!out_pipe_.valid() && !err_pipe_.valid()) || Clock::now() >= drain_until_);
+  }
+
+  void Step() {
+    std::vector<pollfd> fds;
+    auto watch = [&](int fd) {
+      fds.push_back({fd, POLLIN, 0});
+      return &fds.back() - fds.data();
+    };
+    fds.reserve(4);
+    long pid_slot = exited_ ? -1 : watch(pidfd_.get());
+    long kill_slot = exited_ || stopping_ ? -1 : watch(kill_.fd());
+    long out_slot = out_pipe_.valid() ? watch(out_pipe_.get()) : -1;
+    long err_slot = err_pipe_.valid() ? watch(err_pipe_.get()) : -1;
+
+    ::poll(fds.data(), fds.size(), PollTimeoutMs());
+    auto now = Clock::now();
+    auto ready = [&](long slot) { return slot >= 0 && fds[slot].revents != 0; };
+
+    if (ready(pid_slot)) {
+      exited_ = true;
+      exited_at_ = now;
+      drain_until_ = now + kDrainLimit;
+      ::killpg(pid_, SIGKILL);  // nothing the task forked may outlive it
+    }
+    if (ready(kill_slot)) {
+      auto request = kill_.request();
+      result_.kill_cause = request->cause;
+      Terminate(KillCauseText(request->cause), request->grace, now);
+    }
+    if (!exited_ && !stopping_ && timeout_at_ && now >= *timeout_at_) {
+      Terminate("timed out after " + FormatDuration(launch_.timeout), launch_.timeout_grace, now);
+    }
+    if (!exited_ && sigkill_at_ && now >= *sigkill_at_) {
+      ::killpg(pid_, SIGKILL);
+      sigkill_at_.reset();
+    }
+    if (ready(out_slot)) Drain(out_pipe_, out_);
+    if (ready(err_slot)) Drain(err_pipe_, err_);
+  }
+
+  int PollTimeoutMs() const {
+    std::optional<Clock::time_point> next;
+    auto consider = [&](std::optional<Clock::time_point> t) {
+      if (t && (!next || *t < *next)) next = t;
+    };
+    if (exited_) consider(drain_until_);
+    if (!stopping_) consider(timeout_at_);
+    consider(sigkill_at_);
+    if (!next) return -1;
+    auto ms = std::chrono::ceil<Millis>(*next - Clock::now()).count();
+    return static_cast<int>(std::max<int64_t>(0, ms));
+  }
+
+  void Terminate(std::string because, Millis grace, Clock::time_point now) {
+    stopping_ = true;
+    result_.stopped_because = std::move(because);
+    ::killpg(pid_, SIGTERM);
+    sigkill_at_ = now + grace;
+  }
+
+  static void Drain(UniqueFd& pipe, OutputCapture& capture) {
+    char buffer[kReadChunk];
+    ssize_t n = ::read(pipe.get(), buffer, sizeof buffer);
+    if (n > 0) {
+      capture.Append(std::string_view(buffer, static_cast<size_t>(n)));
+    } else if (n == 0 || errno != EINTR) {
+      pipe.Reset();
+    }
+  }
+
+  void Reap() {
+    int status = 0;
+    rusage usage{};
+    while (::wait4(pid_, &status, 0, &usage) < 0 && errno == EINTR) {
+    }
+    result_.cpu = CpuOf(usage);
+    if (WIFEXITED(status)) result_.exit_code = WEXITSTATUS(status);
+    if (WIFSIGNALED(status)) result_.signal = WTERMSIG(status);
+    // Orphans of the task came to us (subreaper) and were SIGKILLed with the
+    // group: reap them and count their CPU too.
+    for (;;) {
+      rusage orphan{};
+      pid_t reaped = ::wait4(-pid_, &status, 0, &orphan);
+      if (reaped < 0 && errno == EINTR) continue;
+      if (reaped < 0) break;
+      result_.cpu += CpuOf(orphan);
+    }
+  }
+
+  const pid_t pid_;
+  UniqueFd pidfd_, out_pipe_, err_pipe_;
+  OutputCapture out_, err_;
+  const TaskLaunch& launch_;
+  const KillSwitch& kill_;
+
+  TaskExit result_;
+  bool exited_ = false;
+  bool stopping_ = false;
+  Clock::time_point exited_at_, drain_until_;
+  std::optional<Clock::time_point> timeout_at_, sigkill_at_;
+};
+
+}  // namespace
+
+Result<TaskExit> SuperviseTask(StartedTask task, const TaskLaunch& launch, const KillSwitch& kill) {
+  return Supervisor(std::move(task), launch, kill).Run();
+}
+
+}  // namespace gleaner::agent

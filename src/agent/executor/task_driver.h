@@ -1,0 +1,62 @@
+// A TaskDriver runs one task to its end in a prepared work directory: the seam
+// between the agent and how tasks are isolated (plain process now, bubblewrap
+// later, fakes in tests). Implementations are thread-safe: each attempt's
+// thread calls Run concurrently, and Run blocks until every process is gone.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "agent/executor/kill_switch.h"
+#include "common/status.h"
+
+namespace gleaner::agent {
+
+// What a driver can promise, so the agent can say so and later policy code can
+// choose (e.g. suspend only where the driver can).
+enum class Isolation {
+  kProcessGroup,  // own process group and unprivileged user; shares the host's view
+  kNamespaces,    // own mount/pid/net namespaces as well
+};
+enum class SuspendMethod { kNone, kSignals, kFreezer };
+
+struct DriverCapabilities {
+  const char* name;
+  Isolation isolation;
+  SuspendMethod suspend;
+};
+
+struct TaskLaunch {
+  std::vector<std::string> command;  // argv; a program with a slash is relative to work_dir
+  std::string work_dir;
+  std::map<std::string, std::string> env;  // the task's whole environment
+  std::string stdout_path;                 // captures, kept outside work_dir
+  std::string stderr_path;
+  int64_t output_cap = 1 << 20;            // bytes kept per capture
+  Millis timeout{0};                       // 0 = none
+  Millis timeout_grace{std::chrono::seconds(5)};
+};
+
+struct TaskExit {
+  std::optional<int> exit_code;  // set when the main process exited
+  std::optional<int> signal;     // set when a signal killed it
+  std::string stopped_because;   // "timed out after 5m" or KillCauseText; empty if it ended by itself
+  std::optional<KillCause> kill_cause;
+  Millis wall{0};
+  Millis cpu{0};
+};
+
+class TaskDriver {
+ public:
+  virtual ~TaskDriver() = default;
+  virtual DriverCapabilities capabilities() const = 0;
+  // Runs the task; a pull of `kill` ends it (SIGTERM, the request's grace,
+  // SIGKILL). An error means the task could not be started at all.
+  virtual Result<TaskExit> Run(const TaskLaunch& launch, const KillSwitch& kill) = 0;
+};
+
+}  // namespace gleaner::agent

@@ -1,0 +1,29 @@
+#include "agent/stop_signals.h"
+
+#include <spdlog/spdlog.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace gleaner::agent {
+
+StopSignals::StopSignals() {
+  sigemptyset(&set_);
+  sigaddset(&set_, SIGINT);
+  sigaddset(&set_, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set_, nullptr);
+}
+
+bool StopSignals::WaitFor(std::chrono::milliseconds d) {
+  if (received_) return true;
+  auto secs = std::chrono::duration_cast<std::chrono::seconds>(d);
+  timespec timeout{secs.count(), std::chrono::duration_cast<std::chrono::nanoseconds>(d - secs).count()};
+  int sig = ::sigtimedwait(&set_, nullptr, &timeout);
+  if (sig > 0) {
+    spdlog::info("{} received: stopping", ::sigabbrev_np(sig) ? std::string("SIG") + ::sigabbrev_np(sig) : "signal");
+    received_ = true;
+  }
+  return received_;
+}
+
+}  // namespace gleaner::agent
