@@ -1,0 +1,61 @@
+#include "cli/submit_options.h"
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+
+#include "api/job_spec.h"
+#include "cli/env_assignments.h"
+#include "common/units.h"
+
+namespace gleaner::cli {
+
+void AddSubmitOptions(CLI::App& command, SubmitOptions& options) {
+  AddClientOptions(command, options.client);
+  command.add_option("--name", options.name, "Job name (default: the command's file name)");
+  command.add_option("-n,--count", options.count, "Number of tasks")->capture_default_str();
+  // One value per flag: otherwise CLI11 would let a list option swallow the
+  // '--' that starts the command.
+  command.add_option("--input", options.inputs, "File placed in every task's directory (repeatable)")
+      ->allow_extra_args(false);
+  command
+      .add_option("--output", options.outputs, "Glob of result files to keep, relative to the task directory (repeatable)")
+      ->allow_extra_args(false);
+  command.add_option("--cpus", options.cpus, "Cores each task needs")->capture_default_str();
+  command.add_option("--memory", options.memory, "Memory each task needs, e.g. 512M, 2G");
+  command.add_option("--max-retries", options.max_retries, "Attempts allowed beyond the first")->capture_default_str();
+  command.add_option("--timeout", options.timeout, "Time limit per attempt, e.g. 90s, 5m, 2h");
+  command.add_option("--priority", options.priority, "Higher runs first")->capture_default_str();
+  command.add_option("--env", options.env, "NAME=VALUE set in every task's environment (repeatable)")
+      ->allow_extra_args(false);
+  command.add_option("command", options.command, "The command and its arguments, after '--'")->required();
+}
+
+Result<api::JobSpec> BuildJobSpec(const SubmitOptions& options) {
+  api::JobSpec spec;
+  spec.command = options.command;
+  spec.name = options.name.empty() && !spec.command.empty()
+                  ? std::filesystem::path(spec.command.front()).filename().string()
+                  : options.name;
+  spec.count = options.count;
+  spec.outputs = options.outputs;
+  spec.cpus = options.cpus;
+  spec.max_retries = options.max_retries;
+  spec.priority = options.priority;
+  if (!options.memory.empty()) {
+    auto memory = ParseSize(options.memory);
+    if (!memory.ok()) return InvalidArgument("--memory: " + memory.error().message);
+    spec.memory = *memory;
+  }
+  if (!options.timeout.empty()) {
+    auto timeout = ParseDuration(options.timeout);
+    if (!timeout.ok()) return InvalidArgument("--timeout: " + timeout.error().message);
+    spec.timeout_ms = timeout->count();
+  }
+  auto env = ParseEnvAssignments(options.env);
+  if (!env.ok()) return env.error();
+  spec.env = std::move(*env);
+  GLEANER_RETURN_IF_ERROR(api::ValidateJobSpec(spec));
+  return spec;
+}
+
+}  // namespace gleaner::cli
