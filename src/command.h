@@ -15,6 +15,8 @@ inline constexpr int kExitUsage = 2;   // usage or bad input
 
 namespace server {
 void AddServerCommand(CLI::App& app, int& exit_code);
+// check, restore: tools on a data directory.
+void AddMaintenanceCommands(CLI::App& app, int& exit_code);
 }
 namespace agent {
 void AddAgentCommand(CLI::App& app, int& exit_code);

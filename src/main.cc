@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   int exit_code = gleaner::kExitOk;
   gleaner::server::AddServerCommand(app, exit_code);
+  gleaner::server::AddMaintenanceCommands(app, exit_code);
   gleaner::agent::AddAgentCommand(app, exit_code);
   gleaner::cli::AddClientCommands(app, exit_code);
   gleaner::examples::AddExampleCommands(app, exit_code);

@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <atomic>
+#include <cstdlib>
 #include <thread>
 
 #include "agent/agent_dirs.h"
@@ -11,6 +12,8 @@
 #include "agent/enrollment.h"
 #include "agent/executor/process_driver.h"
 #include "agent/host_facts.h"
+#include "agent/owner/activity_sources.h"
+#include "agent/owner/owner_monitor.h"
 #include "agent/stop_signals.h"
 #include "command.h"
 #include "common/units.h"
@@ -27,7 +30,18 @@ struct AgentFlags {
   std::string task_user = "gleaner";
   std::string output_cap = "1M";
   std::string name;  // overrides the hostname, e.g. for several agents on one machine
+  std::string suspend = "auto";
+  SourceOptions owner{"", ::getenv("DISPLAY") ? ::getenv("DISPLAY") : "", ""};
 };
+
+// "auto" prefers the cgroup v2 freezer and falls back to stop signals.
+Result<std::unique_ptr<CgroupSubtree>> ChooseSuspension(const std::string& how) {
+  if (how == "signals") return std::unique_ptr<CgroupSubtree>();
+  auto subtree = CgroupSubtree::Open();
+  if (subtree.ok() || how == "freezer") return subtree;
+  spdlog::info("suspending tasks with SIGSTOP/SIGCONT: {}", subtree.error().message);
+  return std::unique_ptr<CgroupSubtree>();
+}
 
 const char* IsolationName(Isolation isolation) {
   return isolation == Isolation::kNamespaces ? "namespaces" : "process group";
@@ -87,15 +101,37 @@ int RunAgent(const AgentFlags& flags) {
     return kExitFailed;
   }
 
-  ProcessDriver driver(*task_user);
+  auto cgroups = ChooseSuspension(flags.suspend);
+  if (!cgroups.ok()) {
+    spdlog::error("--suspend freezer: {}", cgroups.error().message);
+    return kExitFailed;
+  }
+  auto sources = OpenActivitySources(flags.owner);
+  if (!sources.ok()) {
+    spdlog::error("{}", sources.error().message);
+    return ExitCodeFor(sources.error());
+  }
+  ProcessDriver driver(*task_user, std::move(*cgroups));
   auto caps = driver.capabilities();
-  spdlog::info("host {} at {}: {} slots, {} driver ({}), tasks run as {}", credential->host_id, credential->server,
-               flags.slots, caps.name, IsolationName(caps.isolation),
+  spdlog::info("host {} at {}: {} slots, {} driver ({}, suspends with {}), tasks run as {}", credential->host_id,
+               credential->server, flags.slots, caps.name, IsolationName(caps.isolation),
+               caps.suspend == SuspendMethod::kFreezer ? "the cgroup v2 freezer" : "stop signals",
                *task_user ? (*task_user)->name : std::string("this agent's user"));
   auto placement = *task_user ? InputCache::Placement::kHardlink : InputCache::Placement::kCopy;
   InputCache cache(dirs->cache, placement);
   AttemptEnv env{*dirs, driver, cache, **pending, ApiServerLinks(*url, credential->credential), *output_cap};
-  AgentLoop loop(env, flags.slots);
+  AgentLoop* loop_for_guard = nullptr;  // the guard outlives the loop, which it wakes
+  OwnerGuard guard([&] {
+    if (loop_for_guard) loop_for_guard->Wake();
+  });
+  auto monitor = OwnerMonitor::Create(std::move(*sources), [&](const OwnerView& owner) { guard.Observe(owner); });
+  if (!monitor.ok()) {
+    spdlog::error("{}", monitor.error().message);
+    return kExitFailed;
+  }
+  AgentLoop loop(env, flags.slots, guard);
+  loop_for_guard = &loop;
+  (*monitor)->Start();
 
   std::atomic<bool> loop_done = false;
   Status result;
@@ -107,6 +143,7 @@ int RunAgent(const AgentFlags& flags) {
     if (signals.WaitFor(Millis(200))) loop.Stop();
   }
   loop_thread.join();
+  (*monitor)->Stop();
   if (!result.ok()) {
     spdlog::error("{}", result.message());
     return ExitCodeFor(result.error());
@@ -130,6 +167,13 @@ void AddAgentCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--name", flags->name, "the name this host enrols under (default: its hostname)");
   cmd->add_option("--output-cap", flags->output_cap, "bytes of stdout and of stderr kept per task (e.g. 512K, 4M)")
       ->capture_default_str();
+  cmd->add_option("--suspend", flags->suspend, "how tasks yield to the owner: freezer (cgroup v2), signals, or auto")
+      ->check(CLI::IsMember({"auto", "freezer", "signals"}))
+      ->capture_default_str();
+  cmd->add_option("--activity-file", flags->owner.activity_file,
+                  "a file saying 'active' or 'idle' (idle since its mtime), for tests and integrations");
+  cmd->add_option("--display", flags->owner.display, "X11 display whose idle time shows the owner (default $DISPLAY)");
+  cmd->add_option("--logind-bus", flags->owner.logind_bus, "D-Bus address of systemd-logind (default: the system bus)");
   cmd->callback([flags, &exit_code] {
     spdlog::set_default_logger(spdlog::stderr_color_mt("agent"));
     exit_code = RunAgent(*flags);

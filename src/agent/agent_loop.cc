@@ -8,8 +8,8 @@ namespace gleaner::agent {
 
 using Clock = std::chrono::steady_clock;
 
-AgentLoop::AgentLoop(AttemptEnv env, int64_t slots, LoopTiming timing)
-    : env_(std::move(env)), slots_(slots), timing_(timing), link_(env_.links()) {}
+AgentLoop::AgentLoop(AttemptEnv env, int64_t slots, OwnerGuard& guard, LoopTiming timing)
+    : env_(std::move(env)), slots_(slots), guard_(guard), timing_(timing), link_(env_.links()) {}
 
 AgentLoop::~AgentLoop() {
   KillAll(KillCause::kAgentStopping, timing_.stop_grace);
@@ -74,13 +74,15 @@ api::SyncRequest AgentLoop::BuildRequest() const {
     request.running.push_back(id);
     used += attempt.cpus;
   }
-  request.free_slots = std::max<int64_t>(0, slots_ - used);
+  request.free_slots = std::max<int64_t>(0, guard_.SlotsAllowed(slots_) - used);
+  request.activity = guard_.Activity();
   return request;
 }
 
 void AgentLoop::Apply(const api::SyncResponse& response) {
   lease_ = Millis(response.lease_ms);
   poll_ = Millis(response.poll_ms);
+  if (response.policy) guard_.SetPolicy(*response.policy);
   for (int64_t id : response.accepted) {
     if (Status forgotten = env_.pending.Forget(id); !forgotten.ok()) spdlog::warn("{}", forgotten.message());
   }
@@ -88,6 +90,7 @@ void AgentLoop::Apply(const api::SyncResponse& response) {
     auto it = running_.find(id);
     if (it == running_.end()) continue;
     spdlog::info("attempt {}: cancelled by the server", id);
+    (void)it->second.control->Resume();  // a suspended task could not act on SIGTERM
     it->second.kill->Pull(KillCause::kCancelled, timing_.cancel_grace);
   }
   for (const auto& assignment : response.assignments) Start(assignment);
@@ -103,9 +106,12 @@ void AgentLoop::Start(const api::Assignment& assignment) {
     return;
   }
   spdlog::info("attempt {}: starting task {} of job {}", id, assignment.index, assignment.job_id);
-  Running attempt{std::move(*kill), {}, std::max<int64_t>(1, assignment.cpus), std::make_shared<std::atomic<bool>>()};
-  attempt.thread = std::thread([this, assignment, kill = attempt.kill.get(), finished = attempt.finished] {
-    Status done = RunAttempt(env_, assignment, *kill);
+  Running attempt{std::move(*kill), std::make_unique<TaskControl>(id), {}, std::max<int64_t>(1, assignment.cpus),
+                  std::make_shared<std::atomic<bool>>()};
+  guard_.Track(id, *attempt.control, *attempt.kill);
+  attempt.thread = std::thread([this, assignment, kill = attempt.kill.get(), control = attempt.control.get(),
+                                finished = attempt.finished] {
+    Status done = RunAttempt(env_, assignment, *kill, *control);
     if (!done.ok()) spdlog::error("attempt {}: its result is lost: {}", assignment.attempt_id, done.message());
     *finished = true;
     Wake();
@@ -120,13 +126,17 @@ void AgentLoop::JoinFinished() {
       continue;
     }
     it->second.thread.join();
+    guard_.Forget(it->first);
     it = running_.erase(it);
   }
 }
 
 void AgentLoop::KillAll(KillCause cause, Millis grace) {
   for (auto& [id, attempt] : running_) attempt.kill->Pull(cause, grace);
-  for (auto& [id, attempt] : running_) attempt.thread.join();
+  for (auto& [id, attempt] : running_) {
+    attempt.thread.join();
+    guard_.Forget(id);
+  }
   running_.clear();
 }
 

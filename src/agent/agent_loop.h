@@ -1,7 +1,8 @@
 // AgentLoop is the agent's control thread: it syncs with the server (renewing
 // leases on running attempts, delivering pending completions, asking for work
-// for free slots), starts one thread per assignment and kills the attempts the
-// server cancels. Run() on one thread; Stop() and Wake() from any thread.
+// for the slots the owner guard allows, reporting the owner's state, taking
+// the policy in force), starts one thread per assignment and kills the
+// attempts the server cancels. Run() on one thread; Stop() and Wake() from any.
 #pragma once
 
 #include <atomic>
@@ -14,6 +15,7 @@
 
 #include "agent/attempt_runner.h"
 #include "agent/backoff.h"
+#include "agent/owner/owner_guard.h"
 
 namespace gleaner::agent {
 
@@ -25,7 +27,7 @@ struct LoopTiming {
 
 class AgentLoop {
  public:
-  AgentLoop(AttemptEnv env, int64_t slots, LoopTiming timing = {});
+  AgentLoop(AttemptEnv env, int64_t slots, OwnerGuard& guard, LoopTiming timing = {});
   ~AgentLoop();
 
   // Returns after Stop() once every attempt has been killed and joined, or
@@ -38,6 +40,7 @@ class AgentLoop {
  private:
   struct Running {
     std::unique_ptr<KillSwitch> kill;
+    std::unique_ptr<TaskControl> control;
     std::thread thread;
     int64_t cpus = 1;
     std::shared_ptr<std::atomic<bool>> finished;
@@ -54,6 +57,7 @@ class AgentLoop {
 
   AttemptEnv env_;
   const int64_t slots_;
+  OwnerGuard& guard_;
   const LoopTiming timing_;
   std::unique_ptr<ServerLink> link_;
 

@@ -18,8 +18,8 @@ namespace {
 // One attempt's journey; lives on the attempt's thread.
 class Attempt {
  public:
-  Attempt(const AttemptEnv& env, const api::Assignment& assignment, const KillSwitch& kill)
-      : env_(env), assignment_(assignment), kill_(kill), link_(env.links()),
+  Attempt(const AttemptEnv& env, const api::Assignment& assignment, const KillSwitch& kill, TaskControl& control)
+      : env_(env), assignment_(assignment), kill_(kill), control_(control), link_(env.links()),
         work_dir_(env.dirs.AttemptDir(assignment.attempt_id)) {}
 
   Status Run() {
@@ -49,9 +49,11 @@ class Attempt {
                       env_.dirs.StderrFile(assignment_.attempt_id),
                       env_.output_cap,
                       Millis(assignment_.timeout_ms)};
-    auto exit = env_.driver.Run(launch, kill_);
+    auto exit = env_.driver.Run(launch, kill_, control_);
     if (!exit.ok()) return Failed(completion, "the task could not be started: " + exit.error().message);
     if (exit->kill_cause == KillCause::kAgentStopping) return std::nullopt;
+    completion.events = control_.events();
+    completion.vacated = exit->kill_cause == KillCause::kVacated;
 
     completion.exit_code = exit->exit_code;
     completion.signal = exit->signal;
@@ -135,14 +137,16 @@ class Attempt {
   const AttemptEnv& env_;
   const api::Assignment& assignment_;
   const KillSwitch& kill_;
+  TaskControl& control_;
   const std::unique_ptr<ServerLink> link_;
   const std::string work_dir_;
 };
 
 }  // namespace
 
-Status RunAttempt(const AttemptEnv& env, const api::Assignment& assignment, const KillSwitch& kill) {
-  return Attempt(env, assignment, kill).Run();
+Status RunAttempt(const AttemptEnv& env, const api::Assignment& assignment, const KillSwitch& kill,
+                  TaskControl& control) {
+  return Attempt(env, assignment, kill, control).Run();
 }
 
 std::string DescribeExit(const TaskExit& exit) {

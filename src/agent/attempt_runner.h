@@ -1,6 +1,7 @@
 // RunAttempt carries one assignment from inputs to a durable completion: fetch
-// inputs into a fresh work dir, run the task with the driver, upload outputs
-// and captures, add the completion to the pending store, remove the work dir.
+// inputs into a fresh work dir, run the task with the driver (suspended and
+// resumed through `control`), upload outputs and captures, add the completion
+// with its suspend/vacate history to the pending store, remove the work dir.
 // Blocking: call it on the attempt's own thread. Everything in AttemptEnv is
 // shared by all attempts and thread-safe; each attempt makes its own link.
 #pragma once
@@ -31,7 +32,8 @@ struct AttemptEnv {
 // first: then nothing is reported, and the server, no longer hearing of the
 // attempt, counts it lost and requeues its task. An error means the
 // completion could not be stored.
-Status RunAttempt(const AttemptEnv& env, const api::Assignment& assignment, const KillSwitch& kill);
+Status RunAttempt(const AttemptEnv& env, const api::Assignment& assignment, const KillSwitch& kill,
+                  TaskControl& control);
 
 // "exit code 3" or "killed by signal 9 (SIGKILL)".
 std::string DescribeExit(const TaskExit& exit);

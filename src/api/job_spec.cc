@@ -33,6 +33,7 @@ Status ValidateJobSpec(const JobSpec& spec) {
     return InvalidArgument("max_retries must be between 0 and 1000, not " + std::to_string(spec.max_retries));
   }
   if (spec.timeout_ms < 0) return InvalidArgument("timeout must not be negative");
+  if (spec.deadline_ms < 0) return InvalidArgument("deadline must not be negative");
   if (spec.name.size() > 200) return InvalidArgument("job name is longer than 200 characters");
   for (const auto& in : spec.inputs) {
     if (!IsSafeRelativePath(in.name)) {

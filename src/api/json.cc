@@ -74,7 +74,7 @@ void to_json(json& j, const JobSpec& v) {
   j = {{"name", v.name}, {"command", v.command}, {"count", v.count}, {"inputs", v.inputs},
        {"outputs", v.outputs}, {"cpus", v.cpus}, {"memory", v.memory},
        {"max_retries", v.max_retries}, {"timeout_ms", v.timeout_ms}, {"priority", v.priority},
-       {"env", v.env}};
+       {"deadline_ms", v.deadline_ms}, {"env", v.env}};
 }
 void from_json(const json& j, JobSpec& v) {
   RequireObject(j, "job spec");
@@ -82,6 +82,7 @@ void from_json(const json& j, JobSpec& v) {
   Field(j, "inputs", v.inputs); Field(j, "outputs", v.outputs); Field(j, "cpus", v.cpus);
   Field(j, "memory", v.memory); Field(j, "max_retries", v.max_retries);
   Field(j, "timeout_ms", v.timeout_ms); Field(j, "priority", v.priority); Field(j, "env", v.env);
+  Field(j, "deadline_ms", v.deadline_ms);
 }
 
 void to_json(json& j, const TaskCounts& v) {
@@ -112,6 +113,7 @@ void to_json(json& j, const TaskView& v) {
        {"wall_ms", v.wall_ms}};
   PutOptional(j, "exit_code", v.exit_code); PutOptional(j, "signal", v.signal);
   PutOptional(j, "stdout", v.stdout_ref); PutOptional(j, "stderr", v.stderr_ref);
+  if (!v.events.empty()) j["events"] = v.events;
 }
 void from_json(const json& j, TaskView& v) {
   RequireObject(j, "task");
@@ -120,7 +122,40 @@ void from_json(const json& j, TaskView& v) {
   Field(j, "attempts", v.attempts); Field(j, "host", v.host); Field(j, "reason", v.reason);
   Field(j, "outputs", v.outputs); Field(j, "wall_ms", v.wall_ms);
   Field(j, "exit_code", v.exit_code); Field(j, "signal", v.signal);
-  Field(j, "stdout", v.stdout_ref); Field(j, "stderr", v.stderr_ref);
+  Field(j, "stdout", v.stdout_ref); Field(j, "stderr", v.stderr_ref); Field(j, "events", v.events);
+}
+
+void to_json(json& j, const AttemptEvent& v) { j = {{"at", v.at}, {"attempt_id", v.attempt_id}, {"what", v.what}}; }
+void from_json(const json& j, AttemptEvent& v) {
+  RequireObject(j, "attempt event");
+  Field(j, "at", v.at); Field(j, "attempt_id", v.attempt_id); Field(j, "what", v.what, true);
+}
+
+void to_json(json& j, const HostActivity& v) {
+  j = {{"owner", v.owner}, {"idle_since", v.idle_since}, {"run_state", v.run_state}, {"why", v.why}};
+}
+void from_json(const json& j, HostActivity& v) {
+  RequireObject(j, "host activity");
+  Field(j, "owner", v.owner); Field(j, "idle_since", v.idle_since); Field(j, "run_state", v.run_state);
+  Field(j, "why", v.why);
+}
+
+void to_json(json& j, const Policy& v) {
+  j = {{"start_after_ms", v.start_after_ms}, {"vacate_after_ms", v.vacate_after_ms}, {"window", v.window},
+       {"on_battery", v.on_battery}, {"max_cpus", v.max_cpus}};
+  PutOptional(j, "max_load", v.max_load);
+}
+void from_json(const json& j, Policy& v) {
+  RequireObject(j, "policy");
+  Field(j, "start_after_ms", v.start_after_ms); Field(j, "max_load", v.max_load);
+  Field(j, "vacate_after_ms", v.vacate_after_ms); Field(j, "window", v.window);
+  Field(j, "on_battery", v.on_battery); Field(j, "max_cpus", v.max_cpus);
+}
+
+void to_json(json& j, const PolicyView& v) { j = {{"scope", v.scope}, {"policy", v.policy}}; }
+void from_json(const json& j, PolicyView& v) {
+  RequireObject(j, "policy view");
+  Field(j, "scope", v.scope); Field(j, "policy", v.policy, true);
 }
 
 void to_json(json& j, const HostFacts& v) {
@@ -135,13 +170,17 @@ void from_json(const json& j, HostFacts& v) {
 
 void to_json(json& j, const HostView& v) {
   j = {{"id", v.id}, {"facts", v.facts}, {"slots", v.slots}, {"slots_used", v.slots_used},
-       {"online", v.online}, {"last_seen", v.last_seen}, {"enrolled_at", v.enrolled_at}};
+       {"online", v.online}, {"last_seen", v.last_seen}, {"enrolled_at", v.enrolled_at},
+       {"quarantined", v.quarantined}, {"quarantine_reason", v.quarantine_reason}};
+  PutOptional(j, "activity", v.activity);
 }
 void from_json(const json& j, HostView& v) {
   RequireObject(j, "host");
   Field(j, "id", v.id, true); Field(j, "facts", v.facts); Field(j, "slots", v.slots);
   Field(j, "slots_used", v.slots_used); Field(j, "online", v.online);
   Field(j, "last_seen", v.last_seen); Field(j, "enrolled_at", v.enrolled_at);
+  Field(j, "quarantined", v.quarantined); Field(j, "quarantine_reason", v.quarantine_reason);
+  Field(j, "activity", v.activity);
 }
 
 void to_json(json& j, const EnrollRequest& v) { j = {{"facts", v.facts}, {"slots", v.slots}}; }
@@ -175,6 +214,8 @@ void to_json(json& j, const Completion& v) {
        {"outputs", v.outputs}, {"wall_ms", v.wall_ms}, {"cpu_ms", v.cpu_ms}};
   PutOptional(j, "exit_code", v.exit_code); PutOptional(j, "signal", v.signal);
   PutOptional(j, "stdout", v.stdout_ref); PutOptional(j, "stderr", v.stderr_ref);
+  if (v.vacated) j["vacated"] = true;
+  if (!v.events.empty()) j["events"] = v.events;
 }
 void from_json(const json& j, Completion& v) {
   RequireObject(j, "completion");
@@ -182,26 +223,31 @@ void from_json(const json& j, Completion& v) {
   Field(j, "reason", v.reason); Field(j, "outputs", v.outputs); Field(j, "wall_ms", v.wall_ms);
   Field(j, "cpu_ms", v.cpu_ms); Field(j, "exit_code", v.exit_code); Field(j, "signal", v.signal);
   Field(j, "stdout", v.stdout_ref); Field(j, "stderr", v.stderr_ref);
+  Field(j, "vacated", v.vacated); Field(j, "events", v.events);
 }
 
 void to_json(json& j, const SyncRequest& v) {
   j = {{"free_slots", v.free_slots}, {"slots", v.slots}, {"running", v.running},
        {"completions", v.completions}};
+  PutOptional(j, "activity", v.activity);
 }
 void from_json(const json& j, SyncRequest& v) {
   RequireObject(j, "sync request");
   Field(j, "free_slots", v.free_slots); Field(j, "slots", v.slots); Field(j, "running", v.running);
   Field(j, "completions", v.completions);
+  Field(j, "activity", v.activity);
 }
 
 void to_json(json& j, const SyncResponse& v) {
   j = {{"assignments", v.assignments}, {"cancel", v.cancel}, {"accepted", v.accepted},
        {"lease_ms", v.lease_ms}, {"poll_ms", v.poll_ms}};
+  PutOptional(j, "policy", v.policy);
 }
 void from_json(const json& j, SyncResponse& v) {
   RequireObject(j, "sync response");
   Field(j, "assignments", v.assignments); Field(j, "cancel", v.cancel);
   Field(j, "accepted", v.accepted); Field(j, "lease_ms", v.lease_ms); Field(j, "poll_ms", v.poll_ms);
+  Field(j, "policy", v.policy);
 }
 
 void to_json(json& j, const SubmitResponse& v) { j = {{"job_id", v.job_id}}; }
@@ -226,11 +272,61 @@ void from_json(const json& j, TaskList& v) { RequireObject(j, "task list"); Fiel
 void to_json(json& j, const HostList& v) { j = {{"hosts", v.hosts}}; }
 void from_json(const json& j, HostList& v) { RequireObject(j, "host list"); Field(j, "hosts", v.hosts, true); }
 
+void to_json(json& j, const BackupRequest& v) { j = {{"to", v.to}}; }
+void from_json(const json& j, BackupRequest& v) { RequireObject(j, "backup request"); Field(j, "to", v.to, true); }
+void to_json(json& j, const BackupResponse& v) {
+  j = {{"dir", v.dir}, {"jobs", v.jobs}, {"task_rows", v.task_rows}, {"blobs", v.blobs}, {"blob_bytes", v.blob_bytes}};
+}
+void from_json(const json& j, BackupResponse& v) {
+  RequireObject(j, "backup response");
+  Field(j, "dir", v.dir, true); Field(j, "jobs", v.jobs); Field(j, "task_rows", v.task_rows);
+  Field(j, "blobs", v.blobs); Field(j, "blob_bytes", v.blob_bytes);
+}
+
 void to_json(json& j, const ErrorBody& v) { j = {{"error", {{"code", v.code}, {"message", v.message}}}}; }
 void from_json(const json& j, ErrorBody& v) {
   RequireObject(j, "error");
   const json& e = j.contains("error") ? j.at("error") : j;
   Field(e, "code", v.code); Field(e, "message", v.message);
+}
+
+void to_json(json& j, const WhoAmI& v) { j = {{"name", v.name}, {"role", RoleName(v.role)}}; }
+void from_json(const json& j, WhoAmI& v) {
+  RequireObject(j, "identity");
+  Field(j, "name", v.name); EnumField(j, "role", v.role, &RoleFromName, true);
+}
+
+void to_json(json& j, const UsageLine& v) {
+  j = {{"key", v.key}, {"cpu_ms", v.cpu_ms}, {"wall_ms", v.wall_ms}, {"tasks", v.tasks}, {"failed", v.failed}};
+}
+void from_json(const json& j, UsageLine& v) {
+  RequireObject(j, "usage line");
+  Field(j, "key", v.key); Field(j, "cpu_ms", v.cpu_ms); Field(j, "wall_ms", v.wall_ms);
+  Field(j, "tasks", v.tasks); Field(j, "failed", v.failed);
+}
+
+void to_json(json& j, const UsageReport& v) {
+  j = {{"since", v.since}, {"by", v.by}, {"lines", v.lines}, {"total", v.total}};
+}
+void from_json(const json& j, UsageReport& v) {
+  RequireObject(j, "usage report");
+  Field(j, "since", v.since); Field(j, "by", v.by); Field(j, "lines", v.lines, true); Field(j, "total", v.total);
+}
+
+void to_json(json& j, const StatsSample& v) {
+  j = {{"at", v.at}, {"tasks", v.tasks}, {"attempts_started", v.attempts_started},
+       {"hosts", v.hosts}, {"hosts_online", v.hosts_online}, {"slots", v.slots}, {"slots_used", v.slots_used}};
+}
+void from_json(const json& j, StatsSample& v) {
+  RequireObject(j, "stats sample");
+  Field(j, "at", v.at, true); Field(j, "tasks", v.tasks); Field(j, "attempts_started", v.attempts_started);
+  Field(j, "hosts", v.hosts); Field(j, "hosts_online", v.hosts_online); Field(j, "slots", v.slots); Field(j, "slots_used", v.slots_used);
+}
+
+void to_json(json& j, const StatsHistory& v) { j = {{"period_ms", v.period_ms}, {"samples", v.samples}}; }
+void from_json(const json& j, StatsHistory& v) {
+  RequireObject(j, "stats");
+  Field(j, "period_ms", v.period_ms); Field(j, "samples", v.samples, true);
 }
 // clang-format on
 

@@ -30,10 +30,11 @@ constexpr std::array<std::pair<TaskState, const char*>, 5> kTaskStates = {
 constexpr std::array<std::pair<JobState, const char*>, 5> kJobStates = {
     {{JobState::kQueued, "queued"}, {JobState::kRunning, "running"}, {JobState::kDone, "done"},
      {JobState::kFailed, "failed"}, {JobState::kCancelled, "cancelled"}}};
-constexpr std::array<std::pair<AttemptState, const char*>, 6> kAttemptStates = {
+constexpr std::array<std::pair<AttemptState, const char*>, 7> kAttemptStates = {
     {{AttemptState::kAssigned, "assigned"}, {AttemptState::kRunning, "running"},
      {AttemptState::kSucceeded, "succeeded"}, {AttemptState::kFailed, "failed"},
-     {AttemptState::kLost, "lost"}, {AttemptState::kCancelled, "cancelled"}}};
+     {AttemptState::kLost, "lost"}, {AttemptState::kCancelled, "cancelled"},
+     {AttemptState::kVacated, "vacated"}}};
 
 }  // namespace
 

@@ -15,7 +15,7 @@ namespace gleaner::api {
 enum class Role { kAdmin, kSubmitter, kViewer, kAgent };
 enum class TaskState { kQueued, kRunning, kDone, kFailed, kCancelled };
 enum class JobState { kQueued, kRunning, kDone, kFailed, kCancelled };
-enum class AttemptState { kAssigned, kRunning, kSucceeded, kFailed, kLost, kCancelled };
+enum class AttemptState { kAssigned, kRunning, kSucceeded, kFailed, kLost, kCancelled, kVacated };
 
 const char* RoleName(Role r);
 const char* TaskStateName(TaskState s);
@@ -46,6 +46,7 @@ struct JobSpec {
   int64_t max_retries = 3;             // attempts beyond the first
   int64_t timeout_ms = 0;              // per attempt; 0 = none
   int64_t priority = 0;                // higher runs first
+  int64_t deadline_ms = 0;             // after submission; unfinished tasks then fail. 0 = none
   std::map<std::string, std::string> env;
 };
 
@@ -63,6 +64,13 @@ struct JobView {
   int64_t finished_at = 0;  // 0 while not finished
 };
 
+// A moment in an attempt's life the owner caused: "suspended", "resumed", "vacated".
+struct AttemptEvent {
+  int64_t at = 0;
+  int64_t attempt_id = 0;
+  std::string what;
+};
+
 struct TaskView {
   int64_t job_id = 0;
   int64_t index = 0;
@@ -76,6 +84,7 @@ struct TaskView {
   std::optional<FileRef> stdout_ref;  // JSON "stdout"
   std::optional<FileRef> stderr_ref;  // JSON "stderr"
   int64_t wall_ms = 0;
+  std::vector<AttemptEvent> events;  // suspensions, resumptions and vacates, oldest first
 };
 
 struct HostFacts {
@@ -87,6 +96,30 @@ struct HostFacts {
   std::string agent_version;
 };
 
+// What the agent says about its desktop's owner and why it runs work or not;
+// kept in the server's memory only.
+struct HostActivity {
+  std::string owner = "unknown";  // "active", "idle" or "unknown" (no activity source)
+  int64_t idle_since = 0;         // when owner is "idle"; 0 = as long as the agent knows
+  std::string run_state;          // running, suspended, vacating, waiting for idle, outside window, on battery
+  std::string why;                // in words: "owner active 12s ago; starts after 5m idle"
+};
+
+// The rules that protect desktop owners (docs/policy.md), set centrally for
+// all hosts or one host.
+struct Policy {
+  int64_t start_after_ms = 5 * 60 * 1000;    // owner idle this long before work starts or resumes
+  std::optional<double> max_load;            // non-grid CPU share (0-1] above which work suspends; unset: ignored
+  int64_t vacate_after_ms = 10 * 60 * 1000;  // suspended this long: checkpoint signal, kill, requeue elsewhere
+  std::string window;                        // when work may run, e.g. "Mon-Fri 19:00-07:00, all weekend"; "" = always
+  bool on_battery = false;                   // run while on battery power
+  int64_t max_cpus = 0;                      // slots used at most; 0 = all of the agent's slots
+};
+struct PolicyView {
+  std::string scope;  // "all hosts" or "host NAME": where the policy shown was set
+  Policy policy;
+};
+
 struct HostView {
   int64_t id = 0;
   HostFacts facts;
@@ -95,6 +128,9 @@ struct HostView {
   bool online = false;
   int64_t last_seen = 0;
   int64_t enrolled_at = 0;
+  bool quarantined = false;       // gets no work until an admin releases it
+  std::string quarantine_reason;
+  std::optional<HostActivity> activity;  // from the agent's latest report
 };
 
 // --- agent protocol -------------------------------------------------------
@@ -133,6 +169,8 @@ struct Completion {
   std::optional<FileRef> stderr_ref;
   int64_t wall_ms = 0;
   int64_t cpu_ms = 0;
+  bool vacated = false;  // stopped to give the desktop back: requeued without using up a retry
+  std::vector<AttemptEvent> events;
 };
 
 // One round trip carries everything: lease renewals (running), results
@@ -142,6 +180,7 @@ struct SyncRequest {
   int64_t slots = 0;
   std::vector<int64_t> running;
   std::vector<Completion> completions;
+  std::optional<HostActivity> activity;
 };
 struct SyncResponse {
   std::vector<Assignment> assignments;
@@ -149,6 +188,7 @@ struct SyncResponse {
   std::vector<int64_t> accepted;  // completions now durable; the agent may forget them
   int64_t lease_ms = 0;           // report again well within this
   int64_t poll_ms = 0;            // when idle, ask again after this
+  std::optional<Policy> policy;   // the policy in force for this host
 };
 
 // --- admin / submitter ----------------------------------------------------
@@ -173,9 +213,58 @@ struct TaskList {
 struct HostList {
   std::vector<HostView> hosts;
 };
+// An online backup, written by the server on its own host.
+struct BackupRequest {
+  std::string to;  // absolute path of an absent or empty directory
+};
+struct BackupResponse {
+  std::string dir;
+  int64_t jobs = 0;
+  int64_t task_rows = 0;
+  int64_t blobs = 0;
+  int64_t blob_bytes = 0;
+};
 struct ErrorBody {
   std::string code;
   std::string message;
+};
+
+// --- console and accounting -------------------------------------------------
+
+// Who a token belongs to, so the console shows only what the role allows.
+struct WhoAmI {
+  std::string name;
+  Role role = Role::kViewer;
+};
+
+// Harvested work under one key of a report: a host, a user or a UTC day.
+struct UsageLine {
+  std::string key;
+  int64_t cpu_ms = 0;   // of every finished attempt, failed ones too: that CPU was spent
+  int64_t wall_ms = 0;
+  int64_t tasks = 0;    // attempts that succeeded
+  int64_t failed = 0;   // attempts that failed
+};
+struct UsageReport {
+  int64_t since = 0;   // Unix ms
+  std::string by;      // "host", "user" or "day"
+  std::vector<UsageLine> lines;
+  UsageLine total;     // key "total"
+};
+
+// The grid at one moment, sampled every few seconds for the console's charts.
+struct StatsSample {
+  int64_t at = 0;
+  TaskCounts tasks;
+  int64_t attempts_started = 0;  // since the grid began; differences give the dispatch rate
+  int64_t hosts = 0;             // enrolled
+  int64_t hosts_online = 0;
+  int64_t slots = 0;
+  int64_t slots_used = 0;
+};
+struct StatsHistory {
+  int64_t period_ms = 0;
+  std::vector<StatsSample> samples;  // oldest first
 };
 
 }  // namespace gleaner::api

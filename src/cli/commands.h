@@ -14,9 +14,13 @@ void AddJobsCommand(CLI::App& app, int& exit_code);
 void AddJobCommand(CLI::App& app, int& exit_code);
 void AddTasksCommand(CLI::App& app, int& exit_code);
 void AddHostsCommand(CLI::App& app, int& exit_code);
+void AddHostCommand(CLI::App& app, int& exit_code);
+void AddPolicyCommand(CLI::App& app, int& exit_code);
 void AddWaitCommand(CLI::App& app, int& exit_code);
 void AddFetchCommand(CLI::App& app, int& exit_code);
 void AddCancelCommand(CLI::App& app, int& exit_code);
 void AddTokenCommand(CLI::App& app, int& exit_code);
+void AddReportCommand(CLI::App& app, int& exit_code);
+void AddBackupCommand(CLI::App& app, int& exit_code);
 
 }  // namespace gleaner::cli

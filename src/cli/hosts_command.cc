@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "cli/display.h"
 #include "cli/failure.h"
+#include "cli/owner_state.h"
 #include "cli/table.h"
 #include "common/clock.h"
 #include "common/units.h"
@@ -29,10 +30,10 @@ Status ListHosts(const HostsOptions& opts) {
     return OkStatus();
   }
   const int64_t now = NowUnixMillis();
-  Table table({"ID", "HOSTNAME", "STATE", "SLOTS", "CORES", "MEMORY", "OS", "LAST-SEEN"});
+  Table table({"ID", "HOSTNAME", "STATE", "OWNER", "SLOTS", "CORES", "MEMORY", "OS", "LAST-SEEN"});
   for (const auto& host : list->hosts) {
     const api::HostFacts& facts = host.facts;
-    table.AddRow({std::to_string(host.id), facts.hostname, host.online ? "online" : "offline",
+    table.AddRow({std::to_string(host.id), facts.hostname, RunStateText(host), OwnerText(host, now),
                   std::to_string(host.slots_used) + "/" + std::to_string(host.slots), std::to_string(facts.cores),
                   FormatSize(facts.memory), facts.arch.empty() ? facts.os : facts.os + "/" + facts.arch,
                   host.last_seen == 0 ? "never" : Age(host.last_seen, now) + " ago"});

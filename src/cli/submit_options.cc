@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 #include <filesystem>
+#include <tuple>
 
 #include "api/job_spec.h"
 #include "cli/env_assignments.h"
@@ -24,6 +25,8 @@ void AddSubmitOptions(CLI::App& command, SubmitOptions& options) {
   command.add_option("--memory", options.memory, "Memory each task needs, e.g. 512M, 2G");
   command.add_option("--max-retries", options.max_retries, "Attempts allowed beyond the first")->capture_default_str();
   command.add_option("--timeout", options.timeout, "Time limit per attempt, e.g. 90s, 5m, 2h");
+  command.add_option("--deadline", options.deadline,
+                     "Time from submission after which unfinished tasks fail, e.g. 12h");
   command.add_option("--priority", options.priority, "Higher runs first")->capture_default_str();
   command.add_option("--env", options.env, "NAME=VALUE set in every task's environment (repeatable)")
       ->allow_extra_args(false);
@@ -46,10 +49,12 @@ Result<api::JobSpec> BuildJobSpec(const SubmitOptions& options) {
     if (!memory.ok()) return InvalidArgument("--memory: " + memory.error().message);
     spec.memory = *memory;
   }
-  if (!options.timeout.empty()) {
-    auto timeout = ParseDuration(options.timeout);
-    if (!timeout.ok()) return InvalidArgument("--timeout: " + timeout.error().message);
-    spec.timeout_ms = timeout->count();
+  for (auto [flag, text, into] : {std::tuple{"--timeout", &options.timeout, &spec.timeout_ms},
+                                   std::tuple{"--deadline", &options.deadline, &spec.deadline_ms}}) {
+    if (text->empty()) continue;
+    auto duration = ParseDuration(*text);
+    if (!duration.ok()) return InvalidArgument(std::string(flag) + ": " + duration.error().message);
+    *into = duration->count();
   }
   auto env = ParseEnvAssignments(options.env);
   if (!env.ok()) return env.error();

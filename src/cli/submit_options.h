@@ -26,6 +26,7 @@ struct SubmitOptions {
   std::string memory;   // as typed, e.g. "2G"
   int64_t max_retries = api::JobSpec().max_retries;
   std::string timeout;  // as typed, e.g. "5m"
+  std::string deadline;  // as typed, e.g. "12h"
   int64_t priority = 0;
   std::vector<std::string> env;  // NAME=VALUE
   std::vector<std::string> command;

@@ -51,18 +51,19 @@ class Coordinator {
         asio::use_awaitable);
   }
 
-  // Every `period`, attempts whose lease ran out are declared lost.
-  void StartLeaseTimer(std::chrono::milliseconds period);
+  // Every `period`, runs the scheduler's Tick: expired leases, retries
+  // whose backoff is over, job deadlines.
+  void StartTicking(std::chrono::milliseconds period);
   void Stop();
 
  private:
-  void ScheduleLeaseCheck();
+  void ScheduleTick();
 
   Scheduler& scheduler_;
   Committer& committer_;
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
-  boost::asio::steady_timer lease_timer_;
-  std::chrono::milliseconds lease_period_{1000};
+  boost::asio::steady_timer tick_timer_;
+  std::chrono::milliseconds tick_period_{1000};
 };
 
 }  // namespace gleaner::server

@@ -19,6 +19,10 @@
 #include "common/sha256.h"
 #include "common/units.h"
 #include "server/blobs/blob_store.h"
+#include "server/console/console_handlers.h"
+#include "server/console/json_log_format.h"
+#include "server/console/report_service.h"
+#include "server/console/stats_sampler.h"
 #include "server/coordinator.h"
 #include "server/http/api_handlers.h"
 #include "server/http/http_listener.h"
@@ -38,7 +42,12 @@ struct ServerOptions {
   std::string lease = "30s";
   std::string poll = "1s";
   int threads = 2;
+  std::string log_format = "text";
 };
+
+// Samples kept for the console's charts: one hour at one every 2 s.
+constexpr auto kSamplePeriod = std::chrono::milliseconds(2000);
+constexpr size_t kSamplesKept = 1800;
 
 // Holds an exclusive lock on <data>/lock for the life of the process, so two
 // servers never share one data directory.
@@ -68,6 +77,7 @@ Status EnsureAdminToken(Scheduler& scheduler, Store& store, const std::string& d
 }
 
 int RunServer(const ServerOptions& opt) {
+  if (opt.log_format == "json") UseJsonLines();
   auto lease = ParseDuration(opt.lease);
   auto poll = ParseDuration(opt.poll);
   for (const auto* r : {&lease, &poll}) {
@@ -120,17 +130,28 @@ int RunServer(const ServerOptions& opt) {
     return kExitFailed;
   }
 
+  auto reader = SqliteStore::OpenReadOnly(opt.data + "/gleaner.db");
+  if (!reader.ok()) {
+    spdlog::error("{}", reader.error().message);
+    return kExitFailed;
+  }
+  ReportService reports(std::move(*reader));
+
   Committer committer(**store);
   asio::io_context ioc(opt.threads);
   Coordinator coordinator(ioc, scheduler, committer);
-  ApiHandlers handlers(coordinator, *blobs);
+  SampleRing samples(kSamplesKept);
+  StatsSampler sampler(ioc, coordinator, samples, kSamplePeriod);
+  ConsoleHandlers console(coordinator, committer, reports, samples, kSamplePeriod);
+  ApiHandlers handlers(coordinator, *blobs, console, opt.data + "/gleaner.db");
   HttpListener listener(ioc, handlers);
   Status listening = listener.Start(opt.listen);
   if (!listening.ok()) {
     spdlog::error("{}", listening.message());
     return listening.code() == ErrorCode::kInvalidArgument ? kExitUsage : kExitFailed;
   }
-  coordinator.StartLeaseTimer(std::chrono::milliseconds(1000));
+  coordinator.StartTicking(std::chrono::milliseconds(1000));
+  sampler.Start();
   std::string url = "http://" + listener.bound_address();
   Status wrote = WriteFileDurably(opt.data + "/server.url", url + "\n", 0644);
   if (!wrote.ok()) spdlog::warn("{}", wrote.message());
@@ -143,6 +164,7 @@ int RunServer(const ServerOptions& opt) {
   signals.async_wait([&](const boost::system::error_code&, int sig) {
     spdlog::info("signal {}: stopping", sig);
     listener.Stop();
+    sampler.Stop();
     coordinator.Stop();
     ioc.stop();
   });
@@ -166,6 +188,9 @@ void AddServerCommand(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_option("--poll", opt->poll, "How often idle agents ask for work")->capture_default_str();
   cmd->add_option("--threads", opt->threads, "I/O threads")->capture_default_str();
+  cmd->add_option("--log-format", opt->log_format, "text, or json for one JSON object per line")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
   cmd->callback([opt, &exit_code] { exit_code = RunServer(*opt); });
 }
 

@@ -171,11 +171,14 @@ std::string Grid::JoinToken() {
   return join_token_;
 }
 
-Process& Grid::StartAgent(const std::string& name, int slots) {
+Process& Grid::StartAgent(const std::string& name, int slots, const std::vector<std::string>& extra_flags,
+                          const std::string& via_url) {
   std::string work = dir_ / ("agent-" + name);
   fs::create_directories(work);
-  std::vector<std::string> argv = {GleanerBinary(), "agent", "--server", url_, "--join", JoinToken(), "--work", work,
+  std::string server = via_url.empty() ? url_ : via_url;
+  std::vector<std::string> argv = {GleanerBinary(), "agent", "--server", server, "--join", JoinToken(), "--work", work,
                                    "--slots", std::to_string(slots), "--name", name};
+  argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
   auto& slot = agents_[name];
   slot.reset();
   slot = std::make_unique<Process>(argv, std::map<std::string, std::string>{}, work + "-log");

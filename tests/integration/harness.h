@@ -82,6 +82,7 @@ class Grid {
   Process& server() { return *server_; }
 
   const std::string& url() const { return url_; }
+  int port() const { return std::stoi(url_.substr(url_.rfind(':') + 1)); }
   const std::string& admin_token() const { return admin_token_; }
   const TempDir& dir() const { return dir_; }
 
@@ -89,8 +90,10 @@ class Grid {
   CliResult Cli(std::vector<std::string> args, std::chrono::milliseconds deadline = 60s);
   // A join token for agents.
   std::string JoinToken();
-  // Starts an agent named `name` with its own work dir.
-  Process& StartAgent(const std::string& name, int slots = 1);
+  // Starts an agent named `name` with its own work dir, and `extra_flags`,
+  // talking to the server directly or through `via_url` (a proxy, say).
+  Process& StartAgent(const std::string& name, int slots = 1, const std::vector<std::string>& extra_flags = {},
+                      const std::string& via_url = "");
   void KillAgent(const std::string& name, int sig = 9);
   // GET /api/v1/jobs/<id>/tasks as JSON.
   nlohmann::json Tasks(const std::string& job_id);

@@ -13,11 +13,11 @@ Result<std::unique_ptr<KillSwitch>> KillSwitch::Create() {
   return std::unique_ptr<KillSwitch>(new KillSwitch(std::move(event)));
 }
 
-void KillSwitch::Pull(KillCause cause, Millis grace) {
+void KillSwitch::Pull(KillCause cause, Millis grace, std::string why) {
   {
     std::lock_guard lock(mu_);
     if (request_) return;
-    request_ = KillRequest{cause, grace};
+    request_ = KillRequest{cause, grace, std::move(why)};
   }
   uint64_t one = 1;
   // The counter is never read, so the fd stays readable for every later poll.
@@ -35,9 +35,12 @@ bool KillSwitch::WaitFor(Millis d) const {
   return pulled_.wait_for(lock, d, [&] { return request_.has_value(); });
 }
 
+std::string KillRequest::Words() const { return why.empty() ? KillCauseText(cause) : why; }
+
 const char* KillCauseText(KillCause cause) {
   switch (cause) {
     case KillCause::kCancelled: return "cancelled";
+    case KillCause::kVacated: return "vacated";
     case KillCause::kAgentStopping: return "agent stopped";
   }
   return "killed";

@@ -1,5 +1,5 @@
-// A KillSwitch asks one running attempt to end: the server cancelled it or the
-// agent is stopping. Thread-safe: the agent loop pulls it, the attempt's thread
+// A KillSwitch asks one running attempt to end: the server cancelled it, the
+// owner guard vacated it, or the agent is stopping. Thread-safe: the agent loop pulls it, the attempt's thread
 // polls fd() while its task runs and waits on it between upload retries.
 #pragma once
 
@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 
 #include "agent/executor/unique_fd.h"
 #include "common/status.h"
@@ -16,11 +17,13 @@ namespace gleaner::agent {
 
 using Millis = std::chrono::milliseconds;
 
-enum class KillCause { kCancelled, kAgentStopping };
+enum class KillCause { kCancelled, kVacated, kAgentStopping };
 
 struct KillRequest {
   KillCause cause;
-  Millis grace;  // between SIGTERM and SIGKILL
+  Millis grace;     // between SIGTERM and SIGKILL
+  std::string why;  // the completion's reason; empty: KillCauseText(cause)
+  std::string Words() const;
 };
 
 class KillSwitch {
@@ -28,7 +31,7 @@ class KillSwitch {
   static Result<std::unique_ptr<KillSwitch>> Create();
 
   // The first pull wins; later pulls are ignored.
-  void Pull(KillCause cause, Millis grace);
+  void Pull(KillCause cause, Millis grace, std::string why = "");
   std::optional<KillRequest> request() const;
   // Becomes readable (and stays so) once pulled; for poll(2).
   int fd() const { return event_.get(); }
@@ -44,7 +47,7 @@ class KillSwitch {
   std::optional<KillRequest> request_;  // guarded by mu_
 };
 
-// "cancelled" or "agent stopped": the words a completion carries.
+// "cancelled", "vacated" or "agent stopped": the words a completion carries.
 const char* KillCauseText(KillCause cause);
 
 }  // namespace gleaner::agent

@@ -15,6 +15,9 @@
 #include <cstring>
 #include <filesystem>
 
+#include <spdlog/spdlog.h>
+
+#include "agent/executor/group_stopper.h"
 #include "agent/executor/process_supervisor.h"
 
 namespace gleaner::agent {
@@ -32,6 +35,7 @@ struct ChildPlan {
   const TaskUser* user = nullptr;
   pid_t agent_pid = 0;
   int stdin_fd = -1, stdout_fd = -1, stderr_fd = -1;
+  int cgroup_procs_fd = -1;  // the task's cgroup.procs, or -1 without a cgroup
 };
 
 ChildPlan MakeChildPlan(const TaskLaunch& launch, const TaskUser* user) {
@@ -68,6 +72,11 @@ void WriteStderr(const char* text) {
 }
 
 [[noreturn]] void RunChild(const ChildPlan& plan) {
+  // First of all, so that nothing the task ever forks is outside its cgroup
+  // (and while still root, who may move processes).
+  if (plan.cgroup_procs_fd >= 0 && ::write(plan.cgroup_procs_fd, "0", 1) != 1) {
+    ChildFail("cannot join the task's cgroup", nullptr, errno);
+  }
   // The agent blocks and ignores signals for its own reasons; a task starts clean.
   sigset_t none;
   sigemptyset(&none);
@@ -128,15 +137,16 @@ Result<std::pair<UniqueFd, UniqueFd>> MakePipe() {
 
 }  // namespace
 
-ProcessDriver::ProcessDriver(std::optional<TaskUser> task_user) : task_user_(std::move(task_user)) {
+ProcessDriver::ProcessDriver(std::optional<TaskUser> task_user, std::unique_ptr<CgroupSubtree> cgroups)
+    : task_user_(std::move(task_user)), cgroups_(std::move(cgroups)) {
   ::prctl(PR_SET_CHILD_SUBREAPER, 1);
 }
 
 DriverCapabilities ProcessDriver::capabilities() const {
-  return {"process", Isolation::kProcessGroup, SuspendMethod::kNone};
+  return {"process", Isolation::kProcessGroup, cgroups_ ? SuspendMethod::kFreezer : SuspendMethod::kSignals};
 }
 
-Result<TaskExit> ProcessDriver::Run(const TaskLaunch& launch, const KillSwitch& kill) {
+Result<TaskExit> ProcessDriver::Run(const TaskLaunch& launch, const KillSwitch& kill, TaskControl& control) {
   if (launch.command.empty()) return InvalidArgument("the task has no command");
   if (task_user_) GLEANER_RETURN_IF_ERROR(HandOverWorkDir(launch.work_dir, *task_user_));
   auto out = OutputCapture::Create(launch.stdout_path, launch.output_cap);
@@ -150,7 +160,15 @@ Result<TaskExit> ProcessDriver::Run(const TaskLaunch& launch, const KillSwitch& 
   UniqueFd dev_null(::open("/dev/null", O_RDONLY | O_CLOEXEC));
   if (!dev_null.valid()) return Internal(std::string("cannot open /dev/null: ") + std::strerror(errno));
 
+  std::unique_ptr<CgroupFreezer> cgroup;
+  if (cgroups_) {
+    auto created = cgroups_->NewTaskCgroup();
+    if (!created.ok()) return created.error();
+    cgroup = std::move(*created);
+  }
+
   ChildPlan plan = MakeChildPlan(launch, task_user_ ? &*task_user_ : nullptr);
+  plan.cgroup_procs_fd = cgroup ? cgroup->procs_fd() : -1;
   plan.stdin_fd = dev_null.get();
   plan.stdout_fd = out_pipe->second.get();
   plan.stderr_fd = err_pipe->second.get();
@@ -168,9 +186,16 @@ Result<TaskExit> ProcessDriver::Run(const TaskLaunch& launch, const KillSwitch& 
     ::waitpid(pid, nullptr, 0);
     return Internal(std::string("pidfd_open failed: ") + std::strerror(saved));
   }
-  return SuperviseTask({pid, std::move(pidfd), std::move(out_pipe->first), std::move(err_pipe->first), std::move(*out),
-                       std::move(*err)},
-                      launch, kill);
+  GroupStopper stopper(pid);
+  Pausable& pausable = cgroup ? static_cast<Pausable&>(*cgroup) : stopper;
+  if (Status attached = control.Attach(pausable); !attached.ok()) {
+    spdlog::warn("cannot suspend a task as asked: {}", attached.message());
+  }
+  auto exit = SuperviseTask({pid, std::move(pidfd), std::move(out_pipe->first), std::move(err_pipe->first),
+                             std::move(*out), std::move(*err)},
+                            launch, kill);
+  control.Detach();
+  return exit;
 }
 
 }  // namespace gleaner::agent

@@ -76,7 +76,7 @@ class Supervisor {
     if (ready(kill_slot)) {
       auto request = kill_.request();
       result_.kill_cause = request->cause;
-      Terminate(KillCauseText(request->cause), request->grace, now);
+      Terminate(request->Words(), request->grace, now);
     }
     if (!exited_ && !stopping_ && timeout_at_ && now >= *timeout_at_) {
       Terminate("timed out after " + FormatDuration(launch_.timeout), launch_.timeout_grace, now);

@@ -1,7 +1,8 @@
 // A TaskDriver runs one task to its end in a prepared work directory: the seam
 // between the agent and how tasks are isolated (plain process now, bubblewrap
-// later, fakes in tests). Implementations are thread-safe: each attempt's
-// thread calls Run concurrently, and Run blocks until every process is gone.
+// later, fakes in tests), and how they are suspended. Implementations are
+// thread-safe: each attempt's thread calls Run concurrently, and Run blocks
+// until every process is gone.
 #pragma once
 
 #include <chrono>
@@ -12,17 +13,20 @@
 #include <vector>
 
 #include "agent/executor/kill_switch.h"
+#include "agent/executor/task_control.h"
 #include "common/status.h"
 
 namespace gleaner::agent {
 
-// What a driver can promise, so the agent can say so and later policy code can
-// choose (e.g. suspend only where the driver can).
+// What a driver can promise, so the agent can say so.
 enum class Isolation {
   kProcessGroup,  // own process group and unprivileged user; shares the host's view
   kNamespaces,    // own mount/pid/net namespaces as well
 };
-enum class SuspendMethod { kNone, kSignals, kFreezer };
+enum class SuspendMethod {
+  kSignals,  // SIGSTOP/SIGCONT to the task's process group
+  kFreezer,  // cgroup v2 freezer: every descendant, and SIGCONT cannot undo it
+};
 
 struct DriverCapabilities {
   const char* name;
@@ -55,8 +59,9 @@ class TaskDriver {
   virtual ~TaskDriver() = default;
   virtual DriverCapabilities capabilities() const = 0;
   // Runs the task; a pull of `kill` ends it (SIGTERM, the request's grace,
-  // SIGKILL). An error means the task could not be started at all.
-  virtual Result<TaskExit> Run(const TaskLaunch& launch, const KillSwitch& kill) = 0;
+  // SIGKILL), and `control` suspends and resumes it while it runs. An error
+  // means the task could not be started at all.
+  virtual Result<TaskExit> Run(const TaskLaunch& launch, const KillSwitch& kill, TaskControl& control) = 0;
 };
 
 }  // namespace gleaner::agent

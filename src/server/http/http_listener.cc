@@ -40,6 +40,7 @@ void SetCommon(http::response<Body>& res, const Response& r, bool keep_alive) {
   res.result(static_cast<unsigned>(r.status));
   res.set(http::field::server, "gleaner/" GLEANER_VERSION);
   res.set(http::field::content_type, r.content_type);
+  for (const auto& [name, value] : r.headers) res.set(name, value);
   res.keep_alive(keep_alive);
 }
 
@@ -124,7 +125,10 @@ struct HttpListener::Impl {
       Request request;
       request.method = std::string(h.method_string());
       std::string_view target = h.target();
-      request.path = std::string(target.substr(0, target.find('?')));
+      size_t question = target.find('?');
+      request.path = std::string(target.substr(0, question));
+      if (question != std::string_view::npos) request.query = std::string(target.substr(question + 1));
+      if (auto it = h.find(http::field::if_none_match); it != h.end()) request.if_none_match = std::string(it->value());
       request.bearer = BearerOf(h);
       request.peer = peer;
       bool keep_alive = h.keep_alive();
@@ -187,7 +191,11 @@ struct HttpListener::Impl {
       }
 
       Admission admitted = std::move(*admission);
+      const char* route = RouteName(admitted.route.id);
+      auto started = std::chrono::steady_clock::now();
       Response response = co_await handlers.Handle(std::move(request), std::move(admitted));
+      std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+      handlers.request_metrics().Observe(route, took.count());
       if (!co_await Write(stream, response, keep_alive) || !keep_alive) break;
     }
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);

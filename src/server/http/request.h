@@ -3,6 +3,8 @@
 #pragma once
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "common/status.h"
 
@@ -11,10 +13,12 @@ namespace gleaner::server {
 struct Request {
   std::string method;     // "GET", "POST", ...
   std::string path;       // target without the query string
+  std::string query;      // after '?', undecoded
   std::string bearer;     // the token after "Authorization: Bearer ", or empty
   std::string body;       // for JSON requests
   std::string body_file;  // for blob uploads: where the body was streamed to
   std::string peer;       // remote address, for logs
+  std::string if_none_match;  // the If-None-Match header, for cached console files
 };
 
 struct Response {
@@ -22,8 +26,9 @@ struct Response {
   std::string body;                            // JSON unless content_type says otherwise
   std::string content_type = "application/json";
   std::string file_path;                       // when set, the body is this file, streamed
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers, e.g. caching
 
-  static Response Json(int status, std::string body) { return {status, std::move(body), "application/json", ""}; }
+  static Response Json(int status, std::string body) { return {status, std::move(body), "application/json", "", {}}; }
   // The error's HTTP status and a JSON body {"error": {"code", "message"}}.
   static Response FromError(const Error& error);
 };

@@ -25,11 +25,12 @@ std::vector<std::string> Split(const std::string& path) {
   return parts;
 }
 
-Result<int64_t> ParseJobId(const std::string& s) {
+Result<int64_t> ParseId(const std::string& s, const char* what, const char* lister) {
   int64_t id = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), id);
   if (ec != std::errc() || p != s.data() + s.size() || id <= 0) {
-    return InvalidArgument("'" + s + "' is not a job id; job ids are positive numbers, as `gleaner jobs` shows");
+    return InvalidArgument("'" + s + "' is not a " + what + " id; " + what + " ids are positive numbers, as `" +
+                           lister + "` shows");
   }
   return id;
 }
@@ -56,10 +57,29 @@ Result<Route> MatchRoute(const std::string& method, const std::string& path) {
     return Route{id, 0, ""};
   };
   if (is({"healthz"})) return one("GET", RouteId::kHealth, "GET");
+  if (is({"metrics"})) return one("GET", RouteId::kMetrics, "GET");
+  if (parts.empty() || is({"assets", "*"})) return one("GET", RouteId::kAsset, "GET");
+  if (is({"api", "v1", "whoami"})) return one("GET", RouteId::kWhoAmI, "GET");
+  if (is({"api", "v1", "report"})) return one("GET", RouteId::kReport, "GET");
+  if (is({"api", "v1", "stats"})) return one("GET", RouteId::kStats, "GET");
   if (is({"api", "v1", "agents", "enroll"})) return one("POST", RouteId::kEnroll, "POST");
   if (is({"api", "v1", "agents", "sync"})) return one("POST", RouteId::kSync, "POST");
   if (is({"api", "v1", "hosts"})) return one("GET", RouteId::kListHosts, "GET");
+  if (is({"api", "v1", "policy"}) || is({"api", "v1", "hosts", "*", "policy"})) {
+    std::string host = parts.size() == 5 ? parts[3] : "";
+    if (method == "GET") return Route{RouteId::kGetPolicy, 0, "", host};
+    if (method == "PUT") return Route{RouteId::kSetPolicy, 0, "", host};
+    return WrongMethod(method, path, "GET or PUT");
+  }
   if (is({"api", "v1", "tokens"})) return one("POST", RouteId::kCreateToken, "POST");
+  if (is({"api", "v1", "admin", "backup"})) return one("POST", RouteId::kBackup, "POST");
+  if (is({"api", "v1", "hosts", "*", "release"})) {
+    auto id = ParseId(parts[3], "host", "gleaner hosts");
+    if (!id.ok()) return id.error();
+    Result<Route> r = one("POST", RouteId::kReleaseHost, "POST");
+    if (r.ok()) r->host_id = *id;
+    return r;
+  }
   if (is({"api", "v1", "blobs", "*"})) {
     if (!IsSha256Hex(parts[3])) {
       return InvalidArgument("'" + parts[3] + "' is not a blob address; blobs are named by 64 lowercase hex digits");
@@ -78,7 +98,7 @@ Result<Route> MatchRoute(const std::string& method, const std::string& path) {
   }
   if (is({"api", "v1", "jobs", "*"}) || is({"api", "v1", "jobs", "*", "tasks"}) ||
       is({"api", "v1", "jobs", "*", "cancel"})) {
-    auto id = ParseJobId(parts[3]);
+    auto id = ParseId(parts[3], "job", "gleaner jobs");
     if (!id.ok()) return id.error();
     Result<Route> r = parts.size() == 4   ? one("GET", RouteId::kGetJob, "GET")
                       : parts[4] == "tasks" ? one("GET", RouteId::kListTasks, "GET")
@@ -89,7 +109,38 @@ Result<Route> MatchRoute(const std::string& method, const std::string& path) {
   return NotFound("no such endpoint: " + path + " (the API lives under /api/v1; see docs/api.md)");
 }
 
-bool NeedsCredential(RouteId id) { return id != RouteId::kHealth; }
+// /metrics carries counts only, and the console's files no data at all.
+bool NeedsCredential(RouteId id) {
+  return id != RouteId::kHealth && id != RouteId::kMetrics && id != RouteId::kAsset;
+}
+
+const char* RouteName(RouteId id) {
+  switch (id) {
+    case RouteId::kHealth: return "health";
+    case RouteId::kEnroll: return "enroll";
+    case RouteId::kSync: return "sync";
+    case RouteId::kBlobHead: return "blob_head";
+    case RouteId::kBlobGet: return "blob_get";
+    case RouteId::kBlobPut: return "blob_put";
+    case RouteId::kSubmitJob: return "submit_job";
+    case RouteId::kListJobs: return "list_jobs";
+    case RouteId::kGetJob: return "get_job";
+    case RouteId::kListTasks: return "list_tasks";
+    case RouteId::kCancelJob: return "cancel_job";
+    case RouteId::kListHosts: return "list_hosts";
+    case RouteId::kCreateToken: return "create_token";
+    case RouteId::kWhoAmI: return "whoami";
+    case RouteId::kReport: return "report";
+    case RouteId::kStats: return "stats";
+    case RouteId::kMetrics: return "metrics";
+    case RouteId::kAsset: return "asset";
+    case RouteId::kGetPolicy: return "get_policy";
+    case RouteId::kSetPolicy: return "set_policy";
+    case RouteId::kBackup: return "backup";
+    case RouteId::kReleaseHost: return "release_host";
+  }
+  return "unknown";
+}
 
 Status Authorize(RouteId id, const Principal& who) {
   auto allow = [&](std::initializer_list<Role> roles, const char* words) -> Status {
@@ -101,6 +152,9 @@ Status Authorize(RouteId id, const Principal& who) {
   bool is_host = who.host_id != 0;
   switch (id) {
     case RouteId::kHealth:
+    case RouteId::kMetrics:
+    case RouteId::kAsset:
+    case RouteId::kWhoAmI:
       return OkStatus();
     case RouteId::kEnroll:
       if (is_host) return PermissionDenied("this agent is enrolled already; it reports with its own credential");
@@ -121,10 +175,19 @@ Status Authorize(RouteId id, const Principal& who) {
     case RouteId::kGetJob:
     case RouteId::kListTasks:
     case RouteId::kListHosts:
+    case RouteId::kReport:
+    case RouteId::kStats:
+    case RouteId::kGetPolicy:
       if (is_host) return PermissionDenied("agents do not read the job list");
       return allow({Role::kAdmin, Role::kSubmitter, Role::kViewer}, "it needs a viewer, submitter or admin token");
     case RouteId::kCreateToken:
       return allow({Role::kAdmin}, "only an admin creates tokens");
+    case RouteId::kBackup:
+      return allow({Role::kAdmin}, "only an admin takes backups");
+    case RouteId::kReleaseHost:
+      return allow({Role::kAdmin}, "only an admin releases a quarantined host");
+    case RouteId::kSetPolicy:
+      return allow({Role::kAdmin}, "only an admin sets the owner policy");
   }
   return PermissionDenied("unknown route");
 }

@@ -24,12 +24,26 @@ enum class RouteId {
   kCancelJob,
   kListHosts,
   kCreateToken,
+  // The management console (src/server/console/).
+  kWhoAmI,
+  kReport,
+  kStats,
+  kMetrics,
+  kAsset,
+  // The owner policy (src/server/policy/).
+  kGetPolicy,
+  kSetPolicy,
+  // Administration (backups, quarantine).
+  kBackup,
+  kReleaseHost,
 };
 
 struct Route {
   RouteId id = RouteId::kHealth;
   int64_t job_id = 0;
   std::string sha256;
+  std::string host{};  // a host name, for per-host policy
+  int64_t host_id = 0;
 };
 
 // Matches method and path; kNotFound for an unknown path, kInvalidArgument
@@ -37,6 +51,8 @@ struct Route {
 Result<Route> MatchRoute(const std::string& method, const std::string& path);
 
 bool NeedsCredential(RouteId id);
+// A stable snake_case name, e.g. "list_jobs", for metrics labels.
+const char* RouteName(RouteId id);
 // kPermissionDenied, saying which roles may, when `who` may not call `id`.
 Status Authorize(RouteId id, const Principal& who);
 

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "api/job_spec.h"
+#include "common/units.h"
 
 namespace gleaner::server {
 
@@ -12,6 +13,8 @@ using api::AttemptState;
 using api::TaskState;
 
 namespace {
+
+constexpr int64_t kLateResultHorizonMs = 24 * 3600 * 1000;
 
 bool IsTerminal(TaskState s) {
   return s == TaskState::kDone || s == TaskState::kFailed || s == TaskState::kCancelled;
@@ -50,7 +53,16 @@ TaskOutcome OutcomeOf(const api::Completion& c) {
   o.stderr_ref = c.stderr_ref;
   o.wall_ms = c.wall_ms;
   o.cpu_ms = c.cpu_ms;
+  o.events = c.events;
   return o;
+}
+
+// A task's suspensions and vacates span its attempts: the new outcome keeps
+// those of the ones before.
+void KeepOwnerHistory(const std::unique_ptr<TaskOutcome>& previous, TaskOutcome& outcome) {
+  if (!previous) return;
+  outcome.events.insert(outcome.events.begin(), previous->events.begin(), previous->events.end());
+  outcome.vacated += previous->vacated;
 }
 
 }  // namespace
@@ -63,6 +75,7 @@ bool Scheduler::Job::HasQueued() const {
 
 void Scheduler::Restore(const Snapshot& snap, int64_t now) {
   for (const auto& t : snap.tokens) tokens_[t.hash] = t;
+  policies_.Restore(snap.policies);
   for (const auto& h : snap.hosts) {
     hosts_[h.id].record = h;
     host_by_credential_[h.credential_hash] = h.id;
@@ -107,12 +120,17 @@ void Scheduler::Restore(const Snapshot& snap, int64_t now) {
         t.state = TaskState::kQueued;
         job.requeued.push_back(i);
       }
-      if (job.record.cancelled && t.state == TaskState::kQueued) t.state = TaskState::kCancelled;
+      // A finished job ended its never-dispatched tasks in bulk, without rows.
+      if (job.record.finished_at != 0 && t.state == TaskState::kQueued) {
+        t.state = job.record.cancelled ? TaskState::kCancelled : TaskState::kFailed;
+      }
       CountOf(job.counts, t.state)++;
     }
-    if (job.record.cancelled) {
+    if (job.record.finished_at != 0) {
       job.requeued.clear();
       job.next_fresh = static_cast<int64_t>(job.tasks.size());
+    } else if (job.record.spec.deadline_ms > 0) {
+      deadlines_.insert({job.record.created_at + job.record.spec.deadline_ms, id});
     }
     UpdateRunnable(job);
   }
@@ -151,6 +169,7 @@ Result<int64_t> Scheduler::Submit(const api::JobSpec& spec, const std::string& o
   job.tasks.resize(static_cast<size_t>(spec.count));
   job.counts.queued = spec.count;
   out.jobs.push_back(job.record);
+  if (spec.deadline_ms > 0) deadlines_.insert({now + spec.deadline_ms, id});
   UpdateRunnable(job);
   return id;
 }
@@ -160,24 +179,33 @@ Result<api::JobView> Scheduler::Cancel(int64_t job_id, int64_t now, Batch& out) 
   if (!job) return NotFound("job " + std::to_string(job_id) + " does not exist; `gleaner jobs` lists them");
   if (job->record.cancelled || job->record.finished_at != 0) return ViewOf(*job);
   job->record.cancelled = true;
-  for (int64_t i = 0; i < static_cast<int64_t>(job->tasks.size()); ++i) {
-    Task& t = job->tasks[static_cast<size_t>(i)];
+  EndUnfinishedTasks(*job, TaskState::kCancelled, "job cancelled", now, out);
+  return ViewOf(*job);
+}
+
+void Scheduler::EndUnfinishedTasks(Job& job, TaskState state, const std::string& reason, int64_t now, Batch& out) {
+  for (int64_t i = 0; i < static_cast<int64_t>(job.tasks.size()); ++i) {
+    Task& t = job.tasks[static_cast<size_t>(i)];
     if (IsTerminal(t.state)) continue;
-    bool stored = i < job->next_fresh;
+    bool stored = i < job.next_fresh;
     if (t.active_attempt != 0) {
       // The agent hears "cancel" when it next reports this attempt as running.
-      EndAttempt(t.active_attempt, AttemptState::kCancelled, "job cancelled", now, out);
+      EndAttempt(t.active_attempt, AttemptState::kCancelled, reason, now, out);
       t.active_attempt = 0;
     }
-    SetTaskState(*job, i, TaskState::kCancelled);
-    if (stored) PersistTask(*job, i, out);  // never-dispatched tasks follow the job's flag
+    SetTaskState(job, i, state);
+    if (stored) {
+      // Never-dispatched tasks need no row: they follow the finished job.
+      if (!t.outcome) t.outcome = std::make_unique<TaskOutcome>();
+      t.outcome->reason = reason;
+      PersistTask(job, i, out);
+    }
   }
-  job->requeued.clear();
-  job->next_fresh = static_cast<int64_t>(job->tasks.size());
-  UpdateRunnable(*job);
-  job->record.finished_at = now;
-  out.jobs.push_back(job->record);
-  return ViewOf(*job);
+  std::erase_if(delayed_, [&](const auto& d) { return std::get<1>(d) == job.record.id; });
+  job.requeued.clear();
+  job.next_fresh = static_cast<int64_t>(job.tasks.size());
+  UpdateRunnable(job);
+  MaybeFinishJob(job, now, out);
 }
 
 api::JobList Scheduler::ListJobs() const {
@@ -202,6 +230,18 @@ Result<api::TaskList> Scheduler::ListTasks(int64_t job_id) const {
   return list;
 }
 
+api::TaskCounts Scheduler::TaskTotals() const {
+  api::TaskCounts total;
+  for (const auto& [id, job] : jobs_) {
+    total.queued += job.counts.queued;
+    total.running += job.counts.running;
+    total.done += job.counts.done;
+    total.failed += job.counts.failed;
+    total.cancelled += job.counts.cancelled;
+  }
+  return total;
+}
+
 api::HostList Scheduler::ListHosts(int64_t now) const {
   api::HostList list;
   for (const auto& [id, h] : hosts_) {
@@ -213,9 +253,28 @@ api::HostList Scheduler::ListHosts(int64_t now) const {
     v.last_seen = h.last_seen;
     v.enrolled_at = h.record.enrolled_at;
     v.online = h.last_seen > 0 && now - h.last_seen < config_.lease_ms;
+    v.quarantined = h.record.quarantined;
+    v.quarantine_reason = h.record.quarantine_reason;
+    if (v.online) v.activity = h.activity;
     list.hosts.push_back(std::move(v));
   }
   return list;
+}
+
+// --- owner policy ----------------------------------------------------------
+
+Result<api::PolicyView> Scheduler::GetPolicy(const std::string& host) const {
+  if (!host.empty() && !HasHostNamed(host)) return NotFound("no host named '" + host + "'; `gleaner hosts` lists them");
+  return policies_.For(host);
+}
+
+Status Scheduler::SetPolicy(const std::string& host, const api::Policy& policy, Batch& out) {
+  if (!host.empty() && !HasHostNamed(host)) return NotFound("no host named '" + host + "'; `gleaner hosts` lists them");
+  return policies_.Set(host, policy, out);
+}
+
+bool Scheduler::HasHostNamed(const std::string& name) const {
+  return std::any_of(hosts_.begin(), hosts_.end(), [&](const auto& kv) { return kv.second.record.facts.hostname == name; });
 }
 
 // --- agents ----------------------------------------------------------------
@@ -241,7 +300,10 @@ Result<api::SyncResponse> Scheduler::Sync(int64_t host_id, const api::SyncReques
     out.hosts.push_back(host.record);
   }
 
+  if (request.activity) host.activity = request.activity;
+
   api::SyncResponse response;
+  response.policy = policies_.For(host.record.facts.hostname).policy;
   std::set<int64_t> reported(request.running.begin(), request.running.end());
   for (const auto& c : request.completions) {
     reported.insert(c.attempt_id);
@@ -267,7 +329,7 @@ Result<api::SyncResponse> Scheduler::Sync(int64_t host_id, const api::SyncReques
   }
 
   int64_t free_slots = std::min(request.free_slots, host.record.slots - host.slots_used);
-  if (free_slots > 0) Assign(host, free_slots, now, response, out);
+  if (free_slots > 0 && !host.record.quarantined) Assign(host, free_slots, now, response, out);
   response.lease_ms = config_.lease_ms;
   response.poll_ms = config_.poll_ms;
   return response;
@@ -295,8 +357,16 @@ void Scheduler::AcceptCompletion(Host& host, const api::Completion& c, int64_t n
     if (lost == lost_.end() || lost->second.host_id != host.record.id) return;
     AttemptRecord record = lost->second;
     lost_.erase(lost);
+    record.ended_at = now;
+    record.cpu_ms = c.cpu_ms;
+    record.wall_ms = c.wall_ms;
     Job* job = FindJob(record.job_id);
-    if (!c.succeeded || !job || IsTerminal(job->tasks[static_cast<size_t>(record.index)].state)) return;
+    if (!c.succeeded || !job || IsTerminal(job->tasks[static_cast<size_t>(record.index)].state)) {
+      // History keeps what happened, but the task's result stays the one accepted.
+      record.reason = c.succeeded ? "late result not accepted: the task had finished" : DescribeFailure(c);
+      out.attempts.push_back(record);
+      return;
+    }
     Task& t = job->tasks[static_cast<size_t>(record.index)];
     if (t.active_attempt != 0) {
       EndAttempt(t.active_attempt, AttemptState::kCancelled, "another attempt finished first", now, out);
@@ -307,26 +377,111 @@ void Scheduler::AcceptCompletion(Host& host, const api::Completion& c, int64_t n
       q.erase(std::remove(q.begin(), q.end(), record.index), q.end());
     }
     record.state = AttemptState::kSucceeded;
-    record.ended_at = now;
     record.reason = "result arrived after the attempt was declared lost";
     out.attempts.push_back(record);
+    host.failure_streak.clear();
     t.host_id = record.host_id;
     AcceptResult(*job, record.index, OutcomeOf(c), now, out);
     UpdateRunnable(*job);
     return;
   }
-  AttemptRecord record =
-      EndAttempt(c.attempt_id, c.succeeded ? AttemptState::kSucceeded : AttemptState::kFailed,
-                 c.succeeded ? "" : DescribeFailure(c), now, out);
+  // Kept on the attempt's row for accounting: the CPU was spent even if the
+  // result is a failure or arrives after the task finished.
+  it->second.record.cpu_ms = c.cpu_ms;
+  it->second.record.wall_ms = c.wall_ms;
+  AttemptState ended = c.succeeded ? AttemptState::kSucceeded : c.vacated ? AttemptState::kVacated : AttemptState::kFailed;
+  AttemptRecord record = EndAttempt(c.attempt_id, ended, c.succeeded ? "" : DescribeFailure(c), now, out);
   Job* job = FindJob(record.job_id);
   if (!job) return;
   Task& t = job->tasks[static_cast<size_t>(record.index)];
   if (t.active_attempt != c.attempt_id || IsTerminal(t.state)) return;
   t.active_attempt = 0;
+  TaskOutcome outcome = OutcomeOf(c);
+  KeepOwnerHistory(t.outcome, outcome);
   if (c.succeeded) {
-    AcceptResult(*job, record.index, OutcomeOf(c), now, out);
+    host.failure_streak.clear();
+    AcceptResult(*job, record.index, std::move(outcome), now, out);
+  } else if (c.vacated) {
+    // The owner wanted the desktop back: neither the task's fault nor the
+    // host's, so it is requeued at once and uses up no retry.
+    if (t.outcome) outcome.failed_hosts = t.outcome->failed_hosts;
+    outcome.vacated += 1;
+    RetryOrFail(*job, record.index, std::move(outcome), 0, now, out);
   } else {
-    RetryOrFail(*job, record.index, OutcomeOf(c), now, out);
+    FailAttempt(host, *job, record.index, std::move(outcome), now, out);
+  }
+}
+
+void Scheduler::FailAttempt(Host& host, Job& job, int64_t index, TaskOutcome outcome, int64_t now, Batch& out) {
+  Task& t = job.tasks[static_cast<size_t>(index)];
+  if (t.outcome) outcome.failed_hosts = t.outcome->failed_hosts;
+  auto& failed_on = outcome.failed_hosts;
+  if (std::find(failed_on.begin(), failed_on.end(), host.record.id) == failed_on.end()) {
+    failed_on.push_back(host.record.id);
+  }
+  NoteHostFailure(host, job.record.id, index, outcome.reason, out);
+  if (static_cast<int64_t>(failed_on.size()) >= config_.poison_hosts) {
+    // Failing everywhere is the task's fault, not the hosts': stop retrying.
+    outcome.reason = "failed on " + std::to_string(failed_on.size()) +
+                     " different hosts, so the task itself is at fault: " + outcome.reason;
+    FailTask(job, index, std::move(outcome), now, out);
+    return;
+  }
+  int64_t delay = config_.retry_backoff_ms;
+  for (int32_t i = 1; i < t.attempts && delay < config_.max_backoff_ms; ++i) delay *= 2;
+  RetryOrFail(job, index, std::move(outcome), std::min(delay, config_.max_backoff_ms), now, out);
+}
+
+void Scheduler::NoteHostFailure(Host& host, int64_t job_id, int64_t index, const std::string& reason, Batch& out) {
+  host.failure_streak.insert({job_id, index});
+  if (host.record.quarantined || static_cast<int64_t>(host.failure_streak.size()) < config_.quarantine_after) return;
+  host.record.quarantined = true;
+  host.record.quarantine_reason = "failed " + std::to_string(host.failure_streak.size()) +
+                                  " different tasks in a row (last: " + reason + ")";
+  out.hosts.push_back(host.record);
+}
+
+Status Scheduler::ReleaseHost(int64_t host_id, int64_t now, Batch& out) {
+  auto it = hosts_.find(host_id);
+  if (it == hosts_.end()) return NotFound("host " + std::to_string(host_id) + " is not enrolled; `gleaner hosts` lists them");
+  Host& host = it->second;
+  host.failure_streak.clear();
+  if (!host.record.quarantined) return OkStatus();
+  host.record.quarantined = false;
+  host.record.quarantine_reason.clear();
+  out.hosts.push_back(host.record);
+  return OkStatus();
+}
+
+void Scheduler::Tick(int64_t now, Batch& out) {
+  ExpireLeases(now, out);
+  // A lost attempt's late result is worth recording for a day; after that its
+  // agent is not coming back with it.
+  std::erase_if(lost_, [&](const auto& kv) { return kv.second.ended_at < now - kLateResultHorizonMs; });
+  ReleaseDelayed(now);
+  EnforceDeadlines(now, out);
+}
+
+void Scheduler::ReleaseDelayed(int64_t now) {
+  while (!delayed_.empty() && std::get<0>(*delayed_.begin()) <= now) {
+    auto [due, job_id, index] = *delayed_.begin();
+    delayed_.erase(delayed_.begin());
+    Job* job = FindJob(job_id);
+    if (!job || job->tasks[static_cast<size_t>(index)].state != TaskState::kQueued) continue;
+    job->requeued.push_back(index);
+    UpdateRunnable(*job);
+  }
+}
+
+void Scheduler::EnforceDeadlines(int64_t now, Batch& out) {
+  while (!deadlines_.empty() && deadlines_.begin()->first <= now) {
+    int64_t job_id = deadlines_.begin()->second;
+    deadlines_.erase(deadlines_.begin());
+    Job* job = FindJob(job_id);
+    if (!job || job->record.finished_at != 0) continue;
+    EndUnfinishedTasks(*job, TaskState::kFailed,
+                       "the job's deadline of " + FormatDuration(Millis(job->record.spec.deadline_ms)) + " passed",
+                       now, out);
   }
 }
 
@@ -423,23 +578,34 @@ void Scheduler::LoseAttempt(int64_t attempt_id, const std::string& reason, int64
   TaskOutcome outcome;
   outcome.attempt_id = attempt_id;
   outcome.reason = reason;
-  RetryOrFail(*job, record.index, std::move(outcome), now, out);
+  if (t.outcome) outcome.failed_hosts = t.outcome->failed_hosts;
+  KeepOwnerHistory(t.outcome, outcome);
+  RetryOrFail(*job, record.index, std::move(outcome), 0, now, out);  // a lost host is not the task's fault
 }
 
-void Scheduler::RetryOrFail(Job& job, int64_t index, TaskOutcome outcome, int64_t now, Batch& out) {
+void Scheduler::FailTask(Job& job, int64_t index, TaskOutcome outcome, int64_t now, Batch& out) {
+  job.tasks[static_cast<size_t>(index)].outcome = std::make_unique<TaskOutcome>(std::move(outcome));
+  SetTaskState(job, index, TaskState::kFailed);
+  PersistTask(job, index, out);
+  MaybeFinishJob(job, now, out);
+}
+
+void Scheduler::RetryOrFail(Job& job, int64_t index, TaskOutcome outcome, int64_t delay_ms, int64_t now,
+                            Batch& out) {
   Task& t = job.tasks[static_cast<size_t>(index)];
-  if (t.attempts > job.record.spec.max_retries) {
+  if (t.attempts - outcome.vacated > job.record.spec.max_retries) {
     outcome.reason = "gave up after " + std::to_string(t.attempts) + " attempt" + (t.attempts == 1 ? "" : "s") +
                      ": " + outcome.reason;
-    t.outcome = std::make_unique<TaskOutcome>(std::move(outcome));
-    SetTaskState(job, index, TaskState::kFailed);
-    PersistTask(job, index, out);
-    MaybeFinishJob(job, now, out);
+    FailTask(job, index, std::move(outcome), now, out);
     return;
   }
   t.outcome = std::make_unique<TaskOutcome>(std::move(outcome));
   SetTaskState(job, index, TaskState::kQueued);
-  job.requeued.push_back(index);
+  if (delay_ms > 0) {
+    delayed_.insert({now + delay_ms, job.record.id, index});
+  } else {
+    job.requeued.push_back(index);
+  }
   PersistTask(job, index, out);
   UpdateRunnable(job);
 }
@@ -462,8 +628,7 @@ void Scheduler::MaybeFinishJob(Job& job, int64_t now, Batch& out) {
   if (job.record.finished_at != 0 || c.queued > 0 || c.running > 0) return;
   job.record.finished_at = now;
   out.jobs.push_back(job.record);
-  // Late results of its lost attempts can no longer change anything.
-  std::erase_if(lost_, [&](const auto& kv) { return kv.second.job_id == job.record.id; });
+  deadlines_.erase({job.record.created_at + job.record.spec.deadline_ms, job.record.id});
 }
 
 void Scheduler::UpdateRunnable(const Job& job) {
@@ -525,8 +690,10 @@ api::TaskView Scheduler::ViewOf(const Job& job, int64_t index) const {
     v.stdout_ref = t.outcome->stdout_ref;
     v.stderr_ref = t.outcome->stderr_ref;
     v.wall_ms = t.outcome->wall_ms;
+    v.events = t.outcome->events;
   }
   if (t.state == TaskState::kCancelled && v.reason.empty()) v.reason = "job cancelled";
+  if (t.state == TaskState::kFailed && v.reason.empty()) v.reason = "the job's deadline passed before it ran";
   return v;
 }
 

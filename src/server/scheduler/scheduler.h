@@ -14,11 +14,13 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
 #include "api/types.h"
 #include "common/status.h"
+#include "server/policy/policy_book.h"
 #include "server/store/records.h"
 
 namespace gleaner::server {
@@ -26,6 +28,10 @@ namespace gleaner::server {
 struct SchedulerConfig {
   int64_t lease_ms = 30'000;  // an attempt is lost when its agent is silent this long
   int64_t poll_ms = 1'000;    // how often an idle agent asks for work
+  int64_t retry_backoff_ms = 1'000;  // a failed task waits this long before its retry, doubling each time
+  int64_t max_backoff_ms = 60'000;
+  int64_t poison_hosts = 3;      // a task that failed on this many distinct hosts is at fault itself
+  int64_t quarantine_after = 5;  // a host that failed this many distinct tasks in a row gets no work
 };
 
 // Who is calling: a token's role, or an enrolled host.
@@ -65,8 +71,22 @@ class Scheduler {
   Result<api::SyncResponse> Sync(int64_t host_id, const api::SyncRequest& request, int64_t now, Batch& out);
   // Attempts whose lease ran out are lost; their tasks are retried or failed.
   void ExpireLeases(int64_t now, Batch& out);
+  // The periodic work: expired leases, retries whose backoff is over, job
+  // deadlines. Called about once a second.
+  void Tick(int64_t now, Batch& out);
+  // Lets a quarantined host take work again.
+  Status ReleaseHost(int64_t host_id, int64_t now, Batch& out);
+
+  // --- owner policy (docs/policy.md) ---------------------------------------
+  // The policy `host` is under; with `host` empty, the one for all hosts.
+  Result<api::PolicyView> GetPolicy(const std::string& host) const;
+  // Refuses an invalid or self-defeating policy, or an unknown host, saying why.
+  Status SetPolicy(const std::string& host, const api::Policy& policy, Batch& out);
 
   size_t live_attempts() const { return attempts_.size(); }
+  // For metrics and the console's charts: totals without copying any view.
+  api::TaskCounts TaskTotals() const;
+  int64_t attempts_started() const { return next_attempt_id_ - 1; }
 
  private:
   struct Task {
@@ -94,6 +114,9 @@ class Scheduler {
     int64_t last_seen = 0;
     int64_t slots_used = 0;
     std::set<int64_t> attempts;
+    // Distinct tasks (job, index) failed since this host's last success.
+    std::set<std::pair<int64_t, int64_t>> failure_streak;
+    std::optional<api::HostActivity> activity;  // as its agent last reported; memory only
   };
 
   Job* FindJob(int64_t id);
@@ -101,6 +124,7 @@ class Scheduler {
   api::JobView ViewOf(const Job& job) const;
   api::TaskView ViewOf(const Job& job, int64_t index) const;
   std::string HostName(int64_t host_id) const;
+  bool HasHostNamed(const std::string& name) const;
 
   void SetTaskState(Job& job, int64_t index, api::TaskState state);
   void PersistTask(const Job& job, int64_t index, Batch& out) const;
@@ -110,7 +134,16 @@ class Scheduler {
   // Removes a live attempt, frees its slots and records how it ended.
   AttemptRecord EndAttempt(int64_t attempt_id, api::AttemptState state, const std::string& reason, int64_t now,
                            Batch& out);
-  void RetryOrFail(Job& job, int64_t index, TaskOutcome outcome, int64_t now, Batch& out);
+  // Requeues the task (after `delay_ms`) or, when its retries are used up,
+  // fails it with the outcome's reason.
+  void RetryOrFail(Job& job, int64_t index, TaskOutcome outcome, int64_t delay_ms, int64_t now, Batch& out);
+  void FailAttempt(Host& host, Job& job, int64_t index, TaskOutcome outcome, int64_t now, Batch& out);
+  void FailTask(Job& job, int64_t index, TaskOutcome outcome, int64_t now, Batch& out);
+  void NoteHostFailure(Host& host, int64_t job_id, int64_t index, const std::string& reason, Batch& out);
+  // Ends every unfinished task of the job in `state` (cancelled or failed).
+  void EndUnfinishedTasks(Job& job, api::TaskState state, const std::string& reason, int64_t now, Batch& out);
+  void ReleaseDelayed(int64_t now);
+  void EnforceDeadlines(int64_t now, Batch& out);
   void LoseAttempt(int64_t attempt_id, const std::string& reason, int64_t now, Batch& out);
   void AcceptCompletion(Host& host, const api::Completion& completion, int64_t now, Batch& out);
   void AcceptResult(Job& job, int64_t index, TaskOutcome outcome, int64_t now, Batch& out);
@@ -124,9 +157,14 @@ class Scheduler {
   std::unordered_map<int64_t, Attempt> attempts_;
   // Attempts lost to a silent host whose task may still take their late result.
   std::unordered_map<int64_t, AttemptRecord> lost_;
+  // Failed tasks waiting out their backoff: (due, job, index).
+  std::set<std::tuple<int64_t, int64_t, int64_t>> delayed_;
+  // Unfinished jobs with a deadline: (deadline, job).
+  std::set<std::pair<int64_t, int64_t>> deadlines_;
   std::map<int64_t, Host> hosts_;
   std::unordered_map<std::string, int64_t> host_by_credential_;
   std::unordered_map<std::string, TokenRecord> tokens_;
+  PolicyBook policies_;
   int64_t next_job_id_ = 1;
   int64_t next_attempt_id_ = 1;
   int64_t next_host_id_ = 1;

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <future>
 
@@ -49,7 +50,9 @@ void Committer::Run() {
     Batch merged;
     for (auto& item : items) merged.Append(std::move(item.batch));
     if (!merged.empty()) {
+      auto started = std::chrono::steady_clock::now();
       Status st = store_.Apply(merged);
+      std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
       if (!st.ok()) {
         spdlog::critical("commit of {} records failed: {}; stopping so the next start recovers from the store",
                          merged.size(), st.message());
@@ -58,6 +61,8 @@ void Committer::Run() {
       std::lock_guard lock(mu_);
       stats_.commits++;
       stats_.records += static_cast<int64_t>(merged.size());
+      stats_.batch_records.Observe(static_cast<double>(merged.size()));
+      stats_.commit_seconds.Observe(took.count());
     }
     for (auto& item : items) {
       if (item.on_durable) item.on_durable();

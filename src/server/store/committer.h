@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/histogram.h"
 #include "server/store/store.h"
 
 namespace gleaner::server {
@@ -24,6 +25,8 @@ namespace gleaner::server {
 struct CommitStats {
   int64_t commits = 0;
   int64_t records = 0;
+  Histogram batch_records{{1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000}};
+  Histogram commit_seconds{LatencyBuckets()};
 };
 
 class Committer {

@@ -21,6 +21,7 @@ void Batch::Append(Batch&& other) {
   MoveAppend(attempts, other.attempts);
   MoveAppend(hosts, other.hosts);
   MoveAppend(tokens, other.tokens);
+  MoveAppend(policies, other.policies);
 }
 
 }  // namespace gleaner::server

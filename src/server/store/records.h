@@ -34,6 +34,9 @@ struct TaskOutcome {
   std::optional<api::FileRef> stderr_ref;
   int64_t wall_ms = 0;
   int64_t cpu_ms = 0;
+  std::vector<int64_t> failed_hosts;  // distinct hosts the task has failed on so far
+  std::vector<api::AttemptEvent> events;  // suspensions and vacates of all attempts so far
+  int64_t vacated = 0;                    // attempts vacated for the owner; they use up no retry
 };
 
 // Tasks are stored only once they leave their initial queued state: a job of
@@ -56,6 +59,8 @@ struct AttemptRecord {
   int64_t started_at = 0;
   int64_t ended_at = 0;
   std::string reason;
+  int64_t cpu_ms = 0;   // as the agent measured it; 0 when the attempt never reported
+  int64_t wall_ms = 0;
 };
 
 struct HostRecord {
@@ -64,6 +69,8 @@ struct HostRecord {
   int64_t slots = 0;
   std::string credential_hash;
   int64_t enrolled_at = 0;
+  bool quarantined = false;
+  std::string quarantine_reason;
 };
 
 struct TokenRecord {
@@ -73,18 +80,37 @@ struct TokenRecord {
   int64_t created_at = 0;
 };
 
+// An owner policy set centrally: scope "*" for all hosts, "host:NAME" for one.
+struct PolicyRecord {
+  std::string scope;
+  api::Policy policy;
+};
+
 struct Batch {
   std::vector<JobRecord> jobs;
   std::vector<TaskRecord> tasks;
   std::vector<AttemptRecord> attempts;
   std::vector<HostRecord> hosts;
   std::vector<TokenRecord> tokens;
+  std::vector<PolicyRecord> policies;
 
   bool empty() const {
-    return jobs.empty() && tasks.empty() && attempts.empty() && hosts.empty() && tokens.empty();
+    return jobs.empty() && tasks.empty() && attempts.empty() && hosts.empty() && tokens.empty() && policies.empty();
   }
-  size_t size() const { return jobs.size() + tasks.size() + attempts.size() + hosts.size() + tokens.size(); }
+  size_t size() const { return jobs.size() + tasks.size() + attempts.size() + hosts.size() + tokens.size() + policies.size(); }
   void Append(Batch&& other);
+};
+
+// Harvested work of finished attempts (succeeded or failed), summed per
+// host, job owner and UTC day: the raw material of `gleaner report`.
+struct UsageRow {
+  std::string host;
+  std::string user;
+  int64_t day = 0;  // Unix ms of the UTC midnight the attempts ended after
+  int64_t cpu_ms = 0;
+  int64_t wall_ms = 0;
+  int64_t succeeded = 0;
+  int64_t failed = 0;
 };
 
 // What the scheduler rebuilds itself from at start.
@@ -94,6 +120,7 @@ struct Snapshot {
   std::vector<AttemptRecord> live_attempts;  // assigned or running; the rest is history
   std::vector<HostRecord> hosts;
   std::vector<TokenRecord> tokens;
+  std::vector<PolicyRecord> policies;
   int64_t max_attempt_id = 0;  // so attempt ids are never reused after a restart
 };
 

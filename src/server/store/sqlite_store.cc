@@ -20,13 +20,17 @@ CREATE TABLE IF NOT EXISTS tasks(
   host_id INTEGER NOT NULL, outcome TEXT NOT NULL, PRIMARY KEY(job_id, idx)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS attempts(
   id INTEGER PRIMARY KEY, job_id INTEGER NOT NULL, idx INTEGER NOT NULL, host_id INTEGER NOT NULL,
-  state TEXT NOT NULL, started_at INTEGER NOT NULL, ended_at INTEGER NOT NULL, reason TEXT NOT NULL);
+  state TEXT NOT NULL, started_at INTEGER NOT NULL, ended_at INTEGER NOT NULL, reason TEXT NOT NULL,
+  cpu_ms INTEGER NOT NULL, wall_ms INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS hosts(
   id INTEGER PRIMARY KEY, facts TEXT NOT NULL, slots INTEGER NOT NULL,
-  credential_hash TEXT NOT NULL UNIQUE, enrolled_at INTEGER NOT NULL);
+  credential_hash TEXT NOT NULL UNIQUE, enrolled_at INTEGER NOT NULL,
+  quarantined INTEGER NOT NULL, quarantine_reason TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS tokens(
   hash TEXT PRIMARY KEY, role TEXT NOT NULL, name TEXT NOT NULL, created_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS policies(scope TEXT PRIMARY KEY, json TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS attempts_live ON attempts(state) WHERE state IN ('assigned','running');
+CREATE INDEX IF NOT EXISTS attempts_finished ON attempts(ended_at) WHERE state IN ('succeeded','failed');
 PRAGMA user_version = 1;
 )sql";
 
@@ -77,6 +81,9 @@ json OutcomeToJson(const TaskOutcome& o) {
   if (o.signal) j["signal"] = *o.signal;
   if (o.stdout_ref) j["stdout"] = *o.stdout_ref;
   if (o.stderr_ref) j["stderr"] = *o.stderr_ref;
+  if (!o.failed_hosts.empty()) j["failed_hosts"] = o.failed_hosts;
+  if (!o.events.empty()) j["events"] = o.events;
+  if (o.vacated != 0) j["vacated"] = o.vacated;
   return j;
 }
 
@@ -91,23 +98,40 @@ TaskOutcome OutcomeFromJson(const json& j) {
   if (j.contains("signal")) o.signal = j["signal"].get<int64_t>();
   if (j.contains("stdout")) o.stdout_ref = j["stdout"].get<api::FileRef>();
   if (j.contains("stderr")) o.stderr_ref = j["stderr"].get<api::FileRef>();
+  o.failed_hosts = j.value("failed_hosts", std::vector<int64_t>{});
+  o.events = j.value("events", std::vector<api::AttemptEvent>{});
+  o.vacated = j.value("vacated", int64_t{0});
   return o;
+}
+
+Result<sqlite3*> OpenConnection(const std::string& path, int flags) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    return Internal("cannot open database '" + path + "': " + msg);
+  }
+  return db;
 }
 
 }  // namespace
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) {
-  sqlite3* db = nullptr;
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr) !=
-      SQLITE_OK) {
-    std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
-    sqlite3_close(db);
-    return Internal("cannot open database '" + path + "': " + msg);
-  }
-  std::unique_ptr<SqliteStore> store(new SqliteStore(db));
+  auto db = OpenConnection(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  if (!db.ok()) return db.error();
+  std::unique_ptr<SqliteStore> store(new SqliteStore(*db));
   // WAL + FULL: every commit is fsynced before Apply() returns.
   GLEANER_RETURN_IF_ERROR(store->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF;"));
   GLEANER_RETURN_IF_ERROR(store->Exec(kSchema));
+  return store;
+}
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::OpenReadOnly(const std::string& path) {
+  auto db = OpenConnection(path, SQLITE_OPEN_READONLY);
+  if (!db.ok()) return db.error();
+  std::unique_ptr<SqliteStore> store(new SqliteStore(*db));
+  // The writer holds the lock briefly while it checkpoints; wait rather than fail.
+  sqlite3_busy_timeout(*db, 5000);
   return store;
 }
 
@@ -135,10 +159,11 @@ Status SqliteStore::Apply(const Batch& batch) {
       }
     }
     if (!batch.hosts.empty()) {
-      Statement s(db_, "INSERT OR REPLACE INTO hosts VALUES(?,?,?,?,?)");
+      Statement s(db_, "INSERT OR REPLACE INTO hosts VALUES(?,?,?,?,?,?,?)");
       for (const auto& r : batch.hosts) {
         GLEANER_RETURN_IF_ERROR(s.Bind(1, r.id).Bind(2, json(r.facts).dump()).Bind(3, r.slots)
-                                    .Bind(4, r.credential_hash).Bind(5, r.enrolled_at).Run());
+                                    .Bind(4, r.credential_hash).Bind(5, r.enrolled_at)
+                                    .Bind(6, int64_t{r.quarantined}).Bind(7, r.quarantine_reason).Run());
       }
     }
     if (!batch.tokens.empty()) {
@@ -148,6 +173,10 @@ Status SqliteStore::Apply(const Batch& batch) {
             s.Bind(1, r.hash).Bind(2, std::string(api::RoleName(r.role))).Bind(3, r.name).Bind(4, r.created_at).Run());
       }
     }
+    if (!batch.policies.empty()) {
+      Statement s(db_, "INSERT OR REPLACE INTO policies VALUES(?,?)");
+      for (const auto& r : batch.policies) GLEANER_RETURN_IF_ERROR(s.Bind(1, r.scope).Bind(2, json(r.policy).dump()).Run());
+    }
     if (!batch.tasks.empty()) {
       Statement s(db_, "INSERT OR REPLACE INTO tasks VALUES(?,?,?,?,?,?)");
       for (const auto& r : batch.tasks) {
@@ -156,11 +185,11 @@ Status SqliteStore::Apply(const Batch& batch) {
       }
     }
     if (!batch.attempts.empty()) {
-      Statement s(db_, "INSERT OR REPLACE INTO attempts VALUES(?,?,?,?,?,?,?,?)");
+      Statement s(db_, "INSERT OR REPLACE INTO attempts VALUES(?,?,?,?,?,?,?,?,?,?)");
       for (const auto& r : batch.attempts) {
         GLEANER_RETURN_IF_ERROR(s.Bind(1, r.id).Bind(2, r.job_id).Bind(3, r.index).Bind(4, r.host_id)
                                     .Bind(5, std::string(api::AttemptStateName(r.state))).Bind(6, r.started_at)
-                                    .Bind(7, r.ended_at).Bind(8, r.reason).Run());
+                                    .Bind(7, r.ended_at).Bind(8, r.reason).Bind(9, r.cpu_ms).Bind(10, r.wall_ms).Run());
       }
     }
     return OkStatus();
@@ -193,20 +222,23 @@ Result<Snapshot> SqliteStore::LoadAll() {
     }
     {
       Statement s(db_,
-                  "SELECT id, job_id, idx, host_id, state, started_at, ended_at, reason FROM attempts "
+                  "SELECT id, job_id, idx, host_id, state, started_at, ended_at, reason, cpu_ms, wall_ms FROM attempts "
                   "WHERE state IN ('assigned','running') ORDER BY id");
       while (s.Next()) {
         snap.live_attempts.push_back({s.Int(0), s.Int(1), s.Int(2), s.Int(3),
                                       api::AttemptStateFromName(s.Text(4)).value_or(api::AttemptState::kAssigned),
-                                      s.Int(5), s.Int(6), s.Text(7)});
+                                      s.Int(5), s.Int(6), s.Text(7), s.Int(8), s.Int(9)});
       }
       Statement max(db_, "SELECT COALESCE(MAX(id), 0) FROM attempts");
       if (max.Next()) snap.max_attempt_id = max.Int(0);
     }
     {
-      Statement s(db_, "SELECT id, facts, slots, credential_hash, enrolled_at FROM hosts ORDER BY id");
+      Statement s(db_,
+                  "SELECT id, facts, slots, credential_hash, enrolled_at, quarantined, quarantine_reason "
+                  "FROM hosts ORDER BY id");
       while (s.Next()) {
-        snap.hosts.push_back({s.Int(0), json::parse(s.Text(1)).get<api::HostFacts>(), s.Int(2), s.Text(3), s.Int(4)});
+        snap.hosts.push_back({s.Int(0), json::parse(s.Text(1)).get<api::HostFacts>(), s.Int(2), s.Text(3), s.Int(4),
+                              s.Int(5) != 0, s.Text(6)});
       }
     }
     {
@@ -216,10 +248,31 @@ Result<Snapshot> SqliteStore::LoadAll() {
             {s.Text(0), api::RoleFromName(s.Text(1)).value_or(api::Role::kViewer), s.Text(2), s.Int(3)});
       }
     }
+    {
+      Statement s(db_, "SELECT scope, json FROM policies");
+      while (s.Next()) snap.policies.push_back({s.Text(0), json::parse(s.Text(1)).get<api::Policy>()});
+    }
   } catch (const json::exception& e) {
     return Internal(std::string("the database holds a record that cannot be read: ") + e.what());
   }
   return snap;
+}
+
+Result<std::vector<UsageRow>> SqliteStore::Usage(int64_t since) {
+  // Summed in SQL per (host, owner, day), so a report over millions of
+  // attempts returns a handful of rows.
+  Statement s(db_,
+              "SELECT COALESCE(json_extract(h.facts, '$.hostname'), 'host ' || a.host_id), j.owner, "
+              "(a.ended_at / 86400000) * 86400000 AS day, SUM(a.cpu_ms), SUM(a.wall_ms), "
+              "SUM(a.state = 'succeeded'), SUM(a.state = 'failed') "
+              "FROM attempts a JOIN jobs j ON j.id = a.job_id LEFT JOIN hosts h ON h.id = a.host_id "
+              "WHERE a.state IN ('succeeded','failed') AND a.ended_at >= ? "
+              "GROUP BY a.host_id, j.owner, day ORDER BY day, 1, 2");
+  if (!s.prepared()) return Internal(std::string("sqlite: ") + sqlite3_errmsg(db_));
+  s.Bind(1, since);
+  std::vector<UsageRow> rows;
+  while (s.Next()) rows.push_back({s.Text(0), s.Text(1), s.Int(2), s.Int(3), s.Int(4), s.Int(5), s.Int(6)});
+  return rows;
 }
 
 }  // namespace gleaner::server

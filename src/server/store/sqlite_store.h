@@ -17,10 +17,14 @@ class SqliteStore : public Store {
  public:
   // Opens or creates the database at `path` and its schema.
   static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path);
+  // A second connection for reports, beside the writer's: WAL lets it read
+  // while the writer commits. Apply() on it fails.
+  static Result<std::unique_ptr<SqliteStore>> OpenReadOnly(const std::string& path);
   ~SqliteStore() override;
 
   Status Apply(const Batch& batch) override;
   Result<Snapshot> LoadAll() override;
+  Result<std::vector<UsageRow>> Usage(int64_t since) override;
 
  private:
   explicit SqliteStore(sqlite3* db) : db_(db) {}

@@ -17,6 +17,8 @@ class Store {
   virtual Status Apply(const Batch& batch) = 0;
   // Reads back everything, as the scheduler needs it to rebuild.
   virtual Result<Snapshot> LoadAll() = 0;
+  // Usage of attempts that ended at or after `since` (Unix ms).
+  virtual Result<std::vector<UsageRow>> Usage(int64_t since) = 0;
 };
 
 }  // namespace gleaner::server

@@ -29,7 +29,7 @@ class AgentLoopTest : public ::testing::Test {
  protected:
   AgentLoopTest()
       : dirs_(*PrepareAgentDirs(tmp_ / "agent")),
-        driver_(TaskUserOrSelf()),
+        driver_(TaskUserOrSelf(), nullptr),
         cache_(dirs_.cache, InputCache::Placement::kCopy),
         pending_(PendingStore::Open(dirs_.pending).value()) {}
 
@@ -47,7 +47,7 @@ class AgentLoopTest : public ::testing::Test {
     AttemptEnv env{dirs_, driver_, cache_, *pending_, server_.Links(), 1 << 20};
     LoopTiming timing;
     timing.first_interval = 50ms;
-    loop_ = std::make_unique<AgentLoop>(env, slots, timing);
+    loop_ = std::make_unique<AgentLoop>(env, slots, guard_, timing);
     thread_ = std::thread([this] { result_ = loop_->Run(); });
   }
 
@@ -96,6 +96,7 @@ class AgentLoopTest : public ::testing::Test {
   FakeServer server_;
   AgentDirs dirs_;
   ProcessDriver driver_;
+  OwnerGuard guard_{[] {}};
   InputCache cache_;
   std::unique_ptr<PendingStore> pending_;
   std::unique_ptr<AgentLoop> loop_;

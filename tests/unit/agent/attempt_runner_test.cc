@@ -21,7 +21,7 @@ class AttemptRunnerTest : public ::testing::Test {
  protected:
   AttemptRunnerTest()
       : dirs_(*PrepareAgentDirs(tmp_ / "agent")),
-        driver_(TaskUserOrSelf()),
+        driver_(TaskUserOrSelf(), nullptr),
         cache_(dirs_.cache, InputCache::Placement::kCopy),
         pending_(PendingStore::Open(dirs_.pending).value()),
         env_{dirs_, driver_, cache_, *pending_, server_.Links(), 1 << 20} {}
@@ -44,7 +44,7 @@ class AttemptRunnerTest : public ::testing::Test {
   api::Completion RunToCompletion(const api::Assignment& assignment) {
     auto kill = KillSwitch::Create();
     EXPECT_TRUE(kill.ok());
-    Status done = RunAttempt(env_, assignment, **kill);
+    Status done = RunAttempt(env_, assignment, **kill, control_);
     EXPECT_TRUE(done.ok()) << done.message();
     auto all = pending_->All();
     EXPECT_EQ(all.size(), 1u);
@@ -60,6 +60,7 @@ class AttemptRunnerTest : public ::testing::Test {
   FakeServer server_;
   AgentDirs dirs_;
   ProcessDriver driver_;
+  TaskControl control_{1};
   InputCache cache_;
   std::unique_ptr<PendingStore> pending_;
   AttemptEnv env_;
@@ -133,7 +134,7 @@ TEST_F(AttemptRunnerTest, AgentStopReportsNothingAndCleansUp) {
     std::this_thread::sleep_for(200ms);
     (*kill)->Pull(KillCause::kAgentStopping, 1s);
   });
-  Status done = RunAttempt(env_, Assign({"sleep", "100"}), **kill);
+  Status done = RunAttempt(env_, Assign({"sleep", "100"}), **kill, control_);
   stopper.join();
   EXPECT_TRUE(done.ok()) << done.message();
   EXPECT_TRUE(pending_->All().empty());

@@ -21,7 +21,7 @@ using testing::TempDir;
 
 class ProcessDriverTest : public ::testing::Test {
  protected:
-  ProcessDriverTest() : driver_(TaskUserForTests()) {
+  ProcessDriverTest() : driver_(TaskUserForTests(), nullptr) {
     std::filesystem::create_directory(work_dir());
   }
 
@@ -45,7 +45,7 @@ class ProcessDriverTest : public ::testing::Test {
   TaskExit Run(const TaskLaunch& launch) {
     auto kill = KillSwitch::Create();
     EXPECT_TRUE(kill.ok());
-    auto exit = driver_.Run(launch, **kill);
+    auto exit = driver_.Run(launch, **kill, control_);
     EXPECT_TRUE(exit.ok()) << exit.error().message;
     return exit.ok() ? *exit : TaskExit{};
   }
@@ -61,6 +61,7 @@ class ProcessDriverTest : public ::testing::Test {
 
   TempDir tmp_;
   ProcessDriver driver_;
+  TaskControl control_{1};
 };
 
 TEST_F(ProcessDriverTest, ReportsExitCode) {
@@ -159,7 +160,7 @@ TEST_F(ProcessDriverTest, CancelKillsTheWholeGroup) {
     (*kill)->Pull(KillCause::kCancelled, 5s);
   });
   auto started = std::chrono::steady_clock::now();
-  auto exit = driver_.Run(launch, **kill);
+  auto exit = driver_.Run(launch, **kill, control_);
   canceller.join();
   ASSERT_TRUE(exit.ok()) << exit.error().message;
   EXPECT_LT(std::chrono::steady_clock::now() - started, 5s) << "SIGTERM should have been enough";

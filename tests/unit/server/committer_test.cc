@@ -18,6 +18,7 @@ class RecordingStore : public Store {
     return OkStatus();
   }
   Result<Snapshot> LoadAll() override { return Snapshot{}; }
+  Result<std::vector<UsageRow>> Usage(int64_t) override { return std::vector<UsageRow>{}; }
   std::mutex mu;
   std::vector<size_t> applied;
 };

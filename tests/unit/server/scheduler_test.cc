@@ -11,7 +11,24 @@ class SchedulerTest : public ::testing::Test {
  protected:
   static constexpr int64_t kLease = 10'000;
 
-  SchedulerTest() : scheduler_(SchedulerConfig{kLease, 500}) {}
+  static SchedulerConfig Config() {
+    SchedulerConfig c;
+    c.lease_ms = kLease;
+    c.poll_ms = 500;
+    c.retry_backoff_ms = 1'000;
+    c.max_backoff_ms = 4'000;
+    c.poison_hosts = 3;
+    c.quarantine_after = 3;
+    return c;
+  }
+
+  SchedulerTest() : scheduler_(Config()) {}
+
+  // Lets `ms` pass and runs the periodic work.
+  void Advance(int64_t ms) {
+    now_ += ms;
+    scheduler_.Tick(now_, out_);
+  }
 
   int64_t Enroll(const std::string& name, int64_t slots) {
     api::EnrollRequest req;
@@ -79,7 +96,7 @@ class SchedulerTest : public ::testing::Test {
         snap.live_attempts.push_back(v);
       }
     }
-    Scheduler s(SchedulerConfig{kLease, 500});
+    Scheduler s(Config());
     s.Restore(snap, now_);
     return s;
   }
@@ -122,8 +139,11 @@ TEST_F(SchedulerTest, FailuresRetryThenFailWithTheReason) {
   int64_t host = Enroll("pc1", 1);
   int64_t job = Submit(1, /*max_retries=*/1);
   auto a1 = Sync(host, 1).assignments.at(0);
-  auto r = Sync(host, 1, {}, {Failure(a1.attempt_id, 3)});
-  ASSERT_EQ(r.assignments.size(), 1u);  // the retry, at once
+  EXPECT_TRUE(Sync(host, 1, {}, {Failure(a1.attempt_id, 3)}).assignments.empty());  // backing off
+  EXPECT_EQ(Task(job, 0).state, TaskState::kQueued);
+  Advance(1'000);
+  auto r = Sync(host, 1);
+  ASSERT_EQ(r.assignments.size(), 1u);
   EXPECT_EQ(Task(job, 0).attempts, 2);
   Sync(host, 1, {}, {Failure(r.assignments[0].attempt_id, 4)});
   auto t = Task(job, 0);
@@ -288,6 +308,103 @@ TEST_F(SchedulerTest, AuthenticatesTokensAndHosts) {
   EXPECT_FALSE(scheduler_.Authenticate("nope").has_value());
   EXPECT_TRUE(scheduler_.HasToken(api::Role::kAdmin));
   EXPECT_FALSE(scheduler_.HasToken(api::Role::kViewer));
+}
+
+TEST_F(SchedulerTest, RetryBackoffDoublesUpToItsCap) {
+  int64_t host = Enroll("pc1", 1);
+  Submit(1, /*max_retries=*/10);
+  std::vector<int64_t> waits;
+  auto a = Sync(host, 1).assignments.at(0);
+  for (int i = 0; i < 4; ++i) {
+    Sync(host, 1, {}, {Failure(a.attempt_id, 1)});
+    int64_t waited = 0;
+    api::SyncResponse r;
+    while ((r = Sync(host, 1)).assignments.empty()) {
+      Advance(500);
+      waited += 500;
+    }
+    waits.push_back(waited);
+    a = r.assignments.at(0);
+  }
+  EXPECT_EQ(waits, (std::vector<int64_t>{1'000, 2'000, 4'000, 4'000}));
+}
+
+TEST_F(SchedulerTest, ATaskFailingOnThreeHostsIsAtFaultItself) {
+  int64_t job = Submit(1, /*max_retries=*/10);
+  for (const char* name : {"pc1", "pc2", "pc3"}) {
+    int64_t host = Enroll(name, 1);
+    Advance(60'000);
+    auto a = Sync(host, 1).assignments.at(0);
+    Sync(host, 0, {}, {Failure(a.attempt_id, 2)});
+  }
+  auto t = Task(job, 0);
+  EXPECT_EQ(t.state, TaskState::kFailed);
+  EXPECT_EQ(t.attempts, 3);
+  EXPECT_NE(t.reason.find("failed on 3 different hosts, so the task itself is at fault: exit code 2"),
+            std::string::npos)
+      << t.reason;
+}
+
+TEST_F(SchedulerTest, AHostFailingManyDistinctTasksIsQuarantinedUntilReleased) {
+  int64_t bad = Enroll("bad", 3);
+  int64_t job = Submit(6);
+  auto r = Sync(bad, 3);
+  ASSERT_EQ(r.assignments.size(), 3u);
+  std::vector<api::Completion> failures;
+  for (const auto& a : r.assignments) failures.push_back(Failure(a.attempt_id, 1));
+  EXPECT_TRUE(Sync(bad, 3, {}, failures).assignments.empty());
+  auto hosts = scheduler_.ListHosts(now_).hosts;
+  ASSERT_TRUE(hosts[0].quarantined);
+  EXPECT_EQ(hosts[0].quarantine_reason, "failed 3 different tasks in a row (last: exit code 1)");
+  Advance(10'000);
+  EXPECT_TRUE(Sync(bad, 3).assignments.empty()) << "a quarantined host gets no work";
+  int64_t good = Enroll("good", 6);
+  EXPECT_EQ(Sync(good, 6).assignments.size(), 6u) << "its failed tasks run elsewhere";
+  ASSERT_TRUE(scheduler_.ReleaseHost(bad, now_, out_).ok());
+  EXPECT_FALSE(scheduler_.ListHosts(now_).hosts[0].quarantined);
+  EXPECT_EQ(scheduler_.ReleaseHost(99, now_, out_).code(), ErrorCode::kNotFound);
+  EXPECT_EQ(scheduler_.GetJob(job)->counts.running, 6);
+}
+
+TEST_F(SchedulerTest, DeadlineFailsWhatIsUnfinished) {
+  int64_t host = Enroll("pc1", 1);
+  api::JobSpec spec;
+  spec.command = {"x"};
+  spec.count = 3;
+  spec.deadline_ms = 60'000;
+  int64_t job = *scheduler_.Submit(spec, "alice", now_, out_);
+  auto a = Sync(host, 1).assignments.at(0);
+  Sync(host, 1, {}, {Success(a.attempt_id)});
+  Advance(59'000);
+  EXPECT_EQ(scheduler_.GetJob(job)->state, api::JobState::kRunning);
+  Advance(1'000);
+  auto view = scheduler_.GetJob(job);
+  EXPECT_EQ(view->state, api::JobState::kFailed);
+  EXPECT_EQ(view->counts.done, 1);
+  EXPECT_EQ(view->counts.failed, 2);
+  EXPECT_EQ(Task(job, 1).reason, "the job's deadline of 1m passed");
+  EXPECT_EQ(Task(job, 2).reason, "the job's deadline passed before it ran");
+  Scheduler restarted = Restarted();
+  EXPECT_EQ(restarted.GetJob(job)->counts.failed, 2);
+  EXPECT_EQ(restarted.GetJob(job)->counts.done, 1);
+}
+
+TEST_F(SchedulerTest, LateResultForAFinishedTaskIsRecordedButNotAccepted) {
+  int64_t pc1 = Enroll("pc1", 1);
+  int64_t pc2 = Enroll("pc2", 1);
+  int64_t job = Submit(1);
+  auto a = Sync(pc1, 1).assignments.at(0);
+  Advance(kLease + 1);
+  auto b = Sync(pc2, 1).assignments.at(0);
+  Sync(pc2, 0, {}, {Success(b.attempt_id)});
+  out_ = Batch{};
+  auto late = Sync(pc1, 0, {}, {Success(a.attempt_id)});
+  EXPECT_EQ(late.accepted, std::vector<int64_t>{a.attempt_id});
+  ASSERT_EQ(out_.attempts.size(), 1u);
+  EXPECT_EQ(out_.attempts[0].id, a.attempt_id);
+  EXPECT_EQ(out_.attempts[0].reason, "late result not accepted: the task had finished");
+  EXPECT_TRUE(out_.tasks.empty());
+  EXPECT_EQ(scheduler_.GetJob(job)->counts.done, 1);
 }
 
 }  // namespace

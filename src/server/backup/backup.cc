@@ -1,0 +1,115 @@
+#include "server/backup/backup.h"
+
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "common/clock.h"
+#include "common/files.h"
+#include "server/store/sqlite_maintenance.h"
+#include "server/store/sqlite_store.h"
+
+namespace gleaner::server {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kManifest = "BACKUP.json";
+constexpr const char* kDatabase = "gleaner.db";
+
+Status RequireEmptyDir(const std::string& dir, const char* what) {
+  std::error_code ec;
+  if (fs::exists(dir, ec) && !fs::is_empty(dir, ec)) {
+    return Conflict(std::string(what) + " '" + dir + "' is not empty; name a new or empty directory");
+  }
+  fs::create_directories(dir, ec);
+  if (ec) return Internal("cannot create '" + dir + "': " + ec.message());
+  fs::permissions(dir, fs::perms::owner_all, ec);  // it holds every token hash and result
+  return OkStatus();
+}
+
+// Copies `from` into `to`'s blob store, where it is verified and made durable.
+Status CopyBlob(const std::string& from, const std::string& sha256, const BlobStore& to) {
+  std::string temp = to.NewTempPath();
+  std::error_code ec;
+  fs::copy_file(from, temp, ec);
+  if (ec) return Internal("cannot copy blob " + sha256 + ": " + ec.message());
+  return to.Commit(temp, sha256);
+}
+
+Result<Snapshot> LoadSnapshot(const std::string& db_path) {
+  auto store = SqliteStore::Open(db_path);
+  if (!store.ok()) return store.error();
+  return (*store)->LoadAll();
+}
+
+}  // namespace
+
+std::set<std::string> ReferencedBlobs(const Snapshot& snapshot) {
+  std::set<std::string> shas;
+  for (const auto& job : snapshot.jobs) {
+    for (const auto& in : job.spec.inputs) shas.insert(in.sha256);
+  }
+  for (const auto& task : snapshot.tasks) {
+    for (const auto& out : task.outcome.outputs) shas.insert(out.sha256);
+    if (task.outcome.stdout_ref) shas.insert(task.outcome.stdout_ref->sha256);
+    if (task.outcome.stderr_ref) shas.insert(task.outcome.stderr_ref->sha256);
+  }
+  return shas;
+}
+
+Result<BackupSummary> TakeBackup(const std::string& db_path, const BlobStore& blobs, const std::string& to) {
+  GLEANER_RETURN_IF_ERROR(RequireEmptyDir(to, "backup directory"));
+  std::string db_copy = to + "/" + kDatabase;
+  GLEANER_RETURN_IF_ERROR(BackupSqliteDatabase(db_path, db_copy));
+  // Blobs are immutable and stored before anything refers to them, so every
+  // blob the snapshot names is there to copy, whatever happened since.
+  auto snapshot = LoadSnapshot(db_copy);
+  if (!snapshot.ok()) return snapshot.error();
+  auto target = BlobStore::Open(to + "/blobs");
+  if (!target.ok()) return target.error();
+  BackupSummary summary{to, static_cast<int64_t>(snapshot->jobs.size()),
+                        static_cast<int64_t>(snapshot->tasks.size()), 0, 0};
+  for (const auto& sha : ReferencedBlobs(*snapshot)) {
+    if (!blobs.Contains(sha)) return Internal("blob " + sha + " is referenced but missing from the server");
+    GLEANER_RETURN_IF_ERROR(CopyBlob(blobs.PathOf(sha), sha, *target));
+    summary.blobs++;
+    summary.blob_bytes += static_cast<int64_t>(fs::file_size(blobs.PathOf(sha)));
+  }
+  nlohmann::json manifest = {{"format", 1},           {"created_at", NowUnixMillis()},
+                             {"jobs", summary.jobs},  {"task_rows", summary.task_rows},
+                             {"blobs", summary.blobs}, {"blob_bytes", summary.blob_bytes}};
+  GLEANER_RETURN_IF_ERROR(WriteFileDurably(to + "/" + kManifest, manifest.dump(2) + "\n", 0600));
+  return summary;
+}
+
+Result<BackupSummary> RestoreBackup(const std::string& from, const std::string& data_dir) {
+  if (!fs::exists(from + "/" + kManifest)) {
+    return InvalidArgument("'" + from + "' is not a complete backup (no " + kManifest +
+                           "); it may have been interrupted — take a new one with `gleaner backup`");
+  }
+  GLEANER_RETURN_IF_ERROR(RequireEmptyDir(data_dir, "data directory"));
+  std::string db = data_dir + "/" + kDatabase;
+  GLEANER_RETURN_IF_ERROR(BackupSqliteDatabase(from + "/" + kDatabase, db));
+  auto blobs = BlobStore::Open(data_dir + "/blobs");
+  if (!blobs.ok()) return blobs.error();
+  auto snapshot = LoadSnapshot(db);
+  if (!snapshot.ok()) return snapshot.error();
+  auto source = BlobStore::Open(from + "/blobs");
+  if (!source.ok()) return source.error();
+  BackupSummary summary{data_dir, static_cast<int64_t>(snapshot->jobs.size()),
+                        static_cast<int64_t>(snapshot->tasks.size()), 0, 0};
+  for (const auto& sha : ReferencedBlobs(*snapshot)) {
+    if (!source->Contains(sha)) return Internal("the backup lacks blob " + sha + " that its database refers to");
+    GLEANER_RETURN_IF_ERROR(CopyBlob(source->PathOf(sha), sha, *blobs));  // Commit re-hashes it
+    summary.blobs++;
+    summary.blob_bytes += static_cast<int64_t>(fs::file_size(source->PathOf(sha)));
+  }
+  auto check = CheckSqliteDatabase(db);
+  if (!check.ok()) return check.error();
+  if (!check->problems.empty()) return Internal("the restored database fails its check: " + check->problems.front());
+  return summary;
+}
+
+}  // namespace gleaner::server

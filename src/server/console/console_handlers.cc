@@ -1,0 +1,73 @@
+#include "server/console/console_handlers.h"
+
+#include "api/json.h"
+#include "common/clock.h"
+#include "server/console/metrics_page.h"
+#include "server/console/static_assets.h"
+#include "server/console/stats_sampler.h"
+#include "server/console/usage_report.h"
+
+namespace gleaner::server {
+
+namespace asio = boost::asio;
+
+namespace {
+
+// Revalidated on every load (no-cache), answered 304 while the ETag matches:
+// a new binary's console shows at once, an unchanged one costs no bytes.
+Response ServeAsset(const Request& request) {
+  const Asset* asset = FindAsset(request.path);
+  if (!asset) return Response::FromError(NotFound("no such page: " + request.path + "; the console is at /"));
+  Response r{200, "", std::string(asset->content_type), "",
+             {{"Cache-Control", "no-cache"},
+              {"ETag", asset->etag},
+              {"X-Content-Type-Options", "nosniff"},
+              {"Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'"}}};
+  if (request.if_none_match == asset->etag) {
+    r.status = 304;
+  } else {
+    r.body = std::string(asset->body);
+  }
+  return r;
+}
+
+}  // namespace
+
+asio::awaitable<Response> ConsoleHandlers::Handle(const Request& request, const Route& route, const Principal& who) {
+  switch (route.id) {
+    case RouteId::kAsset:
+      co_return ServeAsset(request);
+    case RouteId::kMetrics:
+      co_return co_await Metrics();
+    case RouteId::kReport:
+      co_return co_await Report(request, who);
+    case RouteId::kStats:
+      co_return Stats();
+    default:
+      co_return Response::FromError(Internal("not a console route"));
+  }
+}
+
+asio::awaitable<Response> ConsoleHandlers::Metrics() {
+  auto sample = [](Scheduler& s, Batch&, int64_t now) { return SampleGrid(s, now); };
+  api::StatsSample grid = co_await coordinator_.Run<api::StatsSample>(sample);
+  co_return Response{200, RenderMetrics(grid, committer_.stats(), request_metrics_.Snapshot()),
+                     "text/plain; version=0.0.4; charset=utf-8", "", {}};
+}
+
+asio::awaitable<Response> ConsoleHandlers::Report(const Request& request, const Principal& who) {
+  auto query = ParseReportQuery(request.query, NowUnixMillis());
+  if (!query.ok()) co_return Response::FromError(query.error());
+  auto rows = co_await reports_.Usage(query->since);
+  if (!rows.ok()) co_return Response::FromError(rows.error());
+  // A submitter sees the work of its own jobs only.
+  std::optional<std::string> only_user;
+  if (who.role == api::Role::kSubmitter) only_user = who.name;
+  co_return Response::Json(200, api::Encode(SummarizeUsage(*rows, *query, only_user)));
+}
+
+Response ConsoleHandlers::Stats() const {
+  return Response::Json(200, api::Encode(api::StatsHistory{sample_period_.count(), samples_.Samples()}));
+}
+
+}  // namespace gleaner::server

@@ -1,0 +1,29 @@
+// SampleRing: the last N samples of the grid, oldest first, for the
+// console's charts over time (queue depth, completions per minute).
+// Thread-safe: the sampler adds while request threads read.
+#pragma once
+
+#include <cstddef>
+#include <deque>
+#include <mutex>
+#include <vector>
+
+#include "api/types.h"
+
+namespace gleaner::server {
+
+class SampleRing {
+ public:
+  explicit SampleRing(size_t capacity) : capacity_(capacity) {}
+
+  // Drops the oldest sample once full.
+  void Add(const api::StatsSample& sample);
+  std::vector<api::StatsSample> Samples() const;
+
+ private:
+  const size_t capacity_;
+  mutable std::mutex mu_;
+  std::deque<api::StatsSample> samples_;  // guarded by mu_
+};
+
+}  // namespace gleaner::server

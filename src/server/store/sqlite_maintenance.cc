@@ -1,0 +1,123 @@
+#include "server/store/sqlite_maintenance.h"
+
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <memory>
+
+namespace gleaner::server {
+
+namespace {
+
+using Db = std::unique_ptr<sqlite3, decltype(&sqlite3_close)>;
+
+Result<Db> OpenDb(const std::string& path, int flags) {
+  sqlite3* raw = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  Db db(raw, &sqlite3_close);
+  if (rc != SQLITE_OK) {
+    return Internal("cannot open database '" + path + "': " + (raw ? sqlite3_errmsg(raw) : "out of memory"));
+  }
+  sqlite3_busy_timeout(raw, 10'000);  // the server may hold the write lock for a commit
+  return db;
+}
+
+// The single integer a query returns, or the error.
+Result<int64_t> QueryInt(sqlite3* db, const char* sql) {
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) != SQLITE_OK) {
+    return Internal(std::string("sqlite: ") + sqlite3_errmsg(db));
+  }
+  int64_t value = 0;
+  int rc = sqlite3_step(stmt);
+  if (rc == SQLITE_ROW) value = sqlite3_column_int64(stmt, 0);
+  sqlite3_finalize(stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return Internal(std::string("sqlite: ") + sqlite3_errmsg(db));
+  return value;
+}
+
+}  // namespace
+
+Status BackupSqliteDatabase(const std::string& from, const std::string& to) {
+  if (std::filesystem::exists(to)) return Conflict("'" + to + "' exists already; back up into an empty directory");
+  auto source = OpenDb(from, SQLITE_OPEN_READONLY);
+  if (!source.ok()) return source.error();
+  auto dest = OpenDb(to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  if (!dest.ok()) return dest.error();
+  sqlite3_backup* backup = sqlite3_backup_init(dest->get(), "main", source->get(), "main");
+  if (!backup) return Internal(std::string("sqlite backup: ") + sqlite3_errmsg(dest->get()));
+  // One step of all pages reads a single snapshot: the copy is consistent
+  // however many commits the server makes meanwhile.
+  int rc;
+  while ((rc = sqlite3_backup_step(backup, -1)) == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(50);
+  sqlite3_backup_finish(backup);
+  if (rc != SQLITE_DONE) return Internal(std::string("sqlite backup: ") + sqlite3_errmsg(dest->get()));
+  dest->reset();  // close before fsync so every page is in the file
+  int fd = ::open(to.c_str(), O_RDONLY | O_CLOEXEC);
+  bool synced = fd >= 0 && ::fsync(fd) == 0;
+  if (fd >= 0) ::close(fd);
+  if (!synced) return Internal("cannot fsync '" + to + "'");
+  return OkStatus();
+}
+
+Result<StoreCheck> CheckSqliteDatabase(const std::string& path) {
+  if (!std::filesystem::is_regular_file(path)) return NotFound("no database at '" + path + "'");
+  auto db = OpenDb(path, SQLITE_OPEN_READONLY);
+  if (!db.ok()) return db.error();
+  sqlite3* d = db->get();
+  StoreCheck check;
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(d, "PRAGMA integrity_check", -1, &stmt, nullptr) != SQLITE_OK) {
+    return Internal(std::string("sqlite: ") + sqlite3_errmsg(d));
+  }
+  while (sqlite3_step(stmt) == SQLITE_ROW) {
+    std::string line = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+    if (line != "ok") check.problems.push_back("sqlite integrity_check: " + line);
+  }
+  sqlite3_finalize(stmt);
+
+  struct Count {
+    int64_t* into;
+    const char* sql;
+  };
+  for (const Count& c : {Count{&check.jobs, "SELECT COUNT(*) FROM jobs"},
+                         Count{&check.task_rows, "SELECT COUNT(*) FROM tasks"},
+                         Count{&check.attempts, "SELECT COUNT(*) FROM attempts"},
+                         Count{&check.done_tasks, "SELECT COUNT(*) FROM tasks WHERE state = 'done'"}}) {
+    auto n = QueryInt(d, c.sql);
+    if (!n.ok()) return n.error();
+    *c.into = *n;
+  }
+
+  struct Rule {
+    const char* what;
+    const char* sql;  // counts the rows that break the rule
+  };
+  const Rule rules[] = {
+      {"task rows without their job, or beyond its task count",
+       "SELECT COUNT(*) FROM tasks t LEFT JOIN jobs j ON j.id = t.job_id "
+       "WHERE j.id IS NULL OR t.idx < 0 OR t.idx >= json_extract(j.spec, '$.count')"},
+      {"done tasks whose accepted attempt is not a success of that task",
+       "SELECT COUNT(*) FROM tasks t LEFT JOIN attempts a ON a.id = json_extract(t.outcome, '$.attempt_id') "
+       "WHERE t.state = 'done' AND (a.id IS NULL OR a.state != 'succeeded' OR a.job_id != t.job_id "
+       "OR a.idx != t.idx)"},
+      {"tasks with more than one attempt in flight",
+       "SELECT COUNT(*) FROM (SELECT 1 FROM attempts WHERE state IN ('assigned','running') "
+       "GROUP BY job_id, idx HAVING COUNT(*) > 1)"},
+      {"attempts in flight for a task that is not running",
+       "SELECT COUNT(*) FROM attempts a LEFT JOIN tasks t ON t.job_id = a.job_id AND t.idx = a.idx "
+       "WHERE a.state IN ('assigned','running') AND (t.state IS NULL OR t.state != 'running')"},
+      {"attempts of unknown hosts",
+       "SELECT COUNT(*) FROM attempts a LEFT JOIN hosts h ON h.id = a.host_id WHERE h.id IS NULL"},
+  };
+  for (const Rule& rule : rules) {
+    auto n = QueryInt(d, rule.sql);
+    if (!n.ok()) return n.error();
+    if (*n > 0) check.problems.push_back(std::to_string(*n) + " " + rule.what);
+  }
+  return check;
+}
+
+}  // namespace gleaner::server
