@@ -8,7 +8,8 @@
 namespace gleaner::agent {
 namespace {
 
-constexpr size_t kWindow = 5;  // samples averaged over (ticks of ~250 ms)
+constexpr size_t kWindow = 3;            // samples averaged over
+constexpr int64_t kSampleEveryMs = 2'000;  // load is a trend; the owner's return is seen by other sources
 constexpr int kSchedIdle = 5;  // SCHED_IDLE in /proc/PID/stat field 41
 
 std::optional<std::pair<int64_t, int64_t>> ReadProcStat() {
@@ -49,7 +50,9 @@ int64_t GridJiffies() {
 
 }  // namespace
 
-Result<ActivityReading> CpuLoadSource::Read(int64_t) {
+Result<ActivityReading> CpuLoadSource::Read(int64_t now_ms) {
+  if (!samples_.empty() && now_ms - sampled_at_ms_ < kSampleEveryMs) return last_reading_;
+  sampled_at_ms_ = now_ms;
   auto stat = ReadProcStat();
   if (!stat) return Internal("cannot read /proc/stat");
   samples_.push_back({stat->first, stat->second, GridJiffies()});
@@ -62,6 +65,7 @@ Result<ActivityReading> CpuLoadSource::Read(int64_t) {
   // so the grid delta can be short; never report less than zero.
   int64_t non_grid = std::max<int64_t>(0, (last.busy - first.busy) - std::max<int64_t>(0, last.grid - first.grid));
   reading.non_grid_load = std::min(1.0, static_cast<double>(non_grid) / static_cast<double>(total));
+  last_reading_ = reading;
   return reading;
 }
 

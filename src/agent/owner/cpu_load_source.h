@@ -1,7 +1,9 @@
 // CpuLoadSource measures the CPU share of all cores used by everything that is
 // not grid work, from /proc. Grid work is whatever runs under SCHED_IDLE: the
 // agent starts every task so, and other SCHED_IDLE work is background too,
-// never the owner's. Averaged over the monitor's last few ticks.
+// never the owner's. Sampled at most every kSampleEveryMs — a scan of /proc
+// costs far more than the rest of an idle agent — and averaged over the last
+// few samples.
 #pragma once
 
 #include <deque>
@@ -23,6 +25,8 @@ class CpuLoadSource : public ActivitySource {
     int64_t grid = 0;   // jiffies of SCHED_IDLE processes
   };
   std::deque<Sample> samples_;
+  int64_t sampled_at_ms_ = 0;
+  ActivityReading last_reading_;
 };
 
 }  // namespace gleaner::agent
