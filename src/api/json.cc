@@ -315,12 +315,14 @@ void from_json(const json& j, UsageReport& v) {
 
 void to_json(json& j, const StatsSample& v) {
   j = {{"at", v.at}, {"tasks", v.tasks}, {"attempts_started", v.attempts_started},
-       {"hosts", v.hosts}, {"hosts_online", v.hosts_online}, {"slots", v.slots}, {"slots_used", v.slots_used}};
+       {"hosts", v.hosts}, {"hosts_online", v.hosts_online}, {"slots", v.slots}, {"slots_used", v.slots_used},
+       {"hosts_owner_active", v.hosts_owner_active}, {"hosts_owner_idle", v.hosts_owner_idle}};
 }
 void from_json(const json& j, StatsSample& v) {
   RequireObject(j, "stats sample");
   Field(j, "at", v.at, true); Field(j, "tasks", v.tasks); Field(j, "attempts_started", v.attempts_started);
   Field(j, "hosts", v.hosts); Field(j, "hosts_online", v.hosts_online); Field(j, "slots", v.slots); Field(j, "slots_used", v.slots_used);
+  Field(j, "hosts_owner_active", v.hosts_owner_active); Field(j, "hosts_owner_idle", v.hosts_owner_idle);
 }
 
 void to_json(json& j, const StatsHistory& v) { j = {{"period_ms", v.period_ms}, {"samples", v.samples}}; }

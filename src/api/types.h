@@ -261,6 +261,8 @@ struct StatsSample {
   int64_t hosts_online = 0;
   int64_t slots = 0;
   int64_t slots_used = 0;
+  int64_t hosts_owner_active = 0;  // online hosts whose owner is at the keyboard
+  int64_t hosts_owner_idle = 0;    // online hosts whose owner is away
 };
 struct StatsHistory {
   int64_t period_ms = 0;

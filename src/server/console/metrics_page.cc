@@ -30,6 +30,11 @@ std::string RenderMetrics(const api::StatsSample& grid, const CommitStats& commi
   page.Family("gleaner_hosts", "gauge", "Enrolled hosts by state.");
   page.Sample("gleaner_hosts", {{"state", "online"}}, d(grid.hosts_online));
   page.Sample("gleaner_hosts", {{"state", "offline"}}, d(grid.hosts - grid.hosts_online));
+  page.Family("gleaner_hosts_by_owner", "gauge", "Online hosts by what their owner is doing.");
+  page.Sample("gleaner_hosts_by_owner", {{"owner", "active"}}, d(grid.hosts_owner_active));
+  page.Sample("gleaner_hosts_by_owner", {{"owner", "idle"}}, d(grid.hosts_owner_idle));
+  page.Sample("gleaner_hosts_by_owner", {{"owner", "unknown"}},
+              d(grid.hosts_online - grid.hosts_owner_active - grid.hosts_owner_idle));
   page.Family("gleaner_slots", "gauge", "Task slots of online hosts, and how many are busy.");
   page.Sample("gleaner_slots", {{"use", "total"}}, d(grid.slots));
   page.Sample("gleaner_slots", {{"use", "busy"}}, d(grid.slots_used));

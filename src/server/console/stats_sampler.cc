@@ -19,6 +19,9 @@ api::StatsSample SampleGrid(const Scheduler& scheduler, int64_t now) {
     s.hosts_online++;
     s.slots += host.slots;
     s.slots_used += host.slots_used;
+    if (!host.activity) continue;
+    s.hosts_owner_active += host.activity->owner == "active";
+    s.hosts_owner_idle += host.activity->owner == "idle";
   }
   return s;
 }

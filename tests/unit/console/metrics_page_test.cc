@@ -14,6 +14,7 @@ TEST(MetricsPage, EveryLineIsACommentOrASampleAndTheCountsAreThere) {
   grid.attempts_started = 17;
   grid.hosts = 3;
   grid.hosts_online = 2;
+  grid.hosts_owner_idle = 1;  // the other online host senses no owner
   CommitStats commits;
   commits.batch_records.Observe(12);
   commits.commit_seconds.Observe(0.002);
@@ -30,6 +31,8 @@ TEST(MetricsPage, EveryLineIsACommentOrASampleAndTheCountsAreThere) {
   for (const char* want : {"gleaner_tasks{state=\"queued\"} 4\n", "gleaner_queue_depth 4\n",
                            "gleaner_tasks_completed_total 11\n", "gleaner_attempts_dispatched_total 17\n",
                            "gleaner_agents_connected 2\n", "gleaner_hosts{state=\"offline\"} 1\n",
+                           "gleaner_hosts_by_owner{owner=\"idle\"} 1\n",
+                           "gleaner_hosts_by_owner{owner=\"unknown\"} 1\n",
                            "gleaner_commit_batch_records_count 1\n", "gleaner_commit_seconds_bucket{le=\"0.0025\"} 1\n",
                            "gleaner_http_request_seconds_count{route=\"list_jobs\"} 1\n"}) {
     EXPECT_NE(text.find(want), std::string::npos) << want;
