@@ -12,11 +12,18 @@ TEST(EndToEnd, JobRunsToCompletionWithCorrectOutputs) {
   Grid grid;
   grid.StartAgent("pc1", 2);
   grid.StartAgent("pc2", 2);
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto h = grid.Cli({"hosts", "--json"}).Json()["hosts"];
+        return h.size() == 2 && h[0]["online"] == true && h[1]["online"] == true;
+      },
+      30s));
   std::string script = grid.dir() / "square.sh";
   WriteExecutable(script,
                   "#!/bin/sh\n"
                   "echo \"task $GLEANER_TASK_INDEX of $GLEANER_TASK_COUNT\"\n"
                   "echo oops >&2\n"
+                  "sleep 0.3\n"  // long enough that one agent cannot take every task alone
                   "mkdir -p res\n"
                   "echo $(( $1 * $1 )) > res/square-$1.txt\n");
   auto submit = grid.Cli({"submit", "--name", "squares", "-n", "12", "--input", script, "--output", "res/*.txt", "--",

@@ -120,7 +120,12 @@ bool WaitFor(const std::function<bool()>& condition, std::chrono::milliseconds d
 Grid::Grid(std::vector<std::string> server_flags) : server_flags_(std::move(server_flags)) { StartServer(); }
 
 Grid::~Grid() {
-  agents_.clear();  // agents first, so they do not outlive their server in a retry loop
+  // Agents first, so they do not outlive their server in a retry loop; and
+  // politely, so each kills its tasks' process groups: a task's own children
+  // would outlive an agent that is SIGKILLed.
+  for (auto& [name, agent] : agents_) agent->Signal(SIGTERM);
+  for (auto& [name, agent] : agents_) agent->Wait(10s);
+  agents_.clear();
   server_.reset();
 }
 
