@@ -59,7 +59,7 @@ std::set<std::string> ReferencedBlobs(const Snapshot& snapshot) {
   return shas;
 }
 
-Result<BackupSummary> TakeBackup(const std::string& db_path, const BlobStore& blobs, const std::string& to) {
+Result<api::BackupResponse> TakeBackup(const std::string& db_path, const BlobStore& blobs, const std::string& to) {
   GLEANER_RETURN_IF_ERROR(RequireEmptyDir(to, "backup directory"));
   std::string db_copy = to + "/" + kDatabase;
   GLEANER_RETURN_IF_ERROR(BackupSqliteDatabase(db_path, db_copy));
@@ -69,7 +69,7 @@ Result<BackupSummary> TakeBackup(const std::string& db_path, const BlobStore& bl
   if (!snapshot.ok()) return snapshot.error();
   auto target = BlobStore::Open(to + "/blobs");
   if (!target.ok()) return target.error();
-  BackupSummary summary{to, static_cast<int64_t>(snapshot->jobs.size()),
+  api::BackupResponse summary{to, static_cast<int64_t>(snapshot->jobs.size()),
                         static_cast<int64_t>(snapshot->tasks.size()), 0, 0};
   for (const auto& sha : ReferencedBlobs(*snapshot)) {
     if (!blobs.Contains(sha)) return Internal("blob " + sha + " is referenced but missing from the server");
@@ -84,7 +84,7 @@ Result<BackupSummary> TakeBackup(const std::string& db_path, const BlobStore& bl
   return summary;
 }
 
-Result<BackupSummary> RestoreBackup(const std::string& from, const std::string& data_dir) {
+Result<api::BackupResponse> RestoreBackup(const std::string& from, const std::string& data_dir) {
   if (!fs::exists(from + "/" + kManifest)) {
     return InvalidArgument("'" + from + "' is not a complete backup (no " + kManifest +
                            "); it may have been interrupted — take a new one with `gleaner backup`");
@@ -98,7 +98,7 @@ Result<BackupSummary> RestoreBackup(const std::string& from, const std::string& 
   if (!snapshot.ok()) return snapshot.error();
   auto source = BlobStore::Open(from + "/blobs");
   if (!source.ok()) return source.error();
-  BackupSummary summary{data_dir, static_cast<int64_t>(snapshot->jobs.size()),
+  api::BackupResponse summary{data_dir, static_cast<int64_t>(snapshot->jobs.size()),
                         static_cast<int64_t>(snapshot->tasks.size()), 0, 0};
   for (const auto& sha : ReferencedBlobs(*snapshot)) {
     if (!source->Contains(sha)) return Internal("the backup lacks blob " + sha + " that its database refers to");

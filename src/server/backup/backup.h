@@ -7,29 +7,22 @@
 #include <set>
 #include <string>
 
+#include "api/types.h"
 #include "common/status.h"
 #include "server/blobs/blob_store.h"
 #include "server/store/records.h"
 
 namespace gleaner::server {
 
-struct BackupSummary {
-  std::string dir;
-  int64_t jobs = 0;
-  int64_t task_rows = 0;
-  int64_t blobs = 0;
-  int64_t blob_bytes = 0;
-};
-
 // Every blob a snapshot refers to: job inputs, task outputs and captures.
 std::set<std::string> ReferencedBlobs(const Snapshot& snapshot);
 
 // Writes `to`/gleaner.db, `to`/blobs/… and, last, `to`/BACKUP.json. `to` must
 // be absent or empty.
-Result<BackupSummary> TakeBackup(const std::string& db_path, const BlobStore& blobs, const std::string& to);
+Result<api::BackupResponse> TakeBackup(const std::string& db_path, const BlobStore& blobs, const std::string& to);
 
 // Makes `data_dir` (absent or empty) a data directory holding the backup in
 // `from`, every blob re-verified by its hash, and checks the result.
-Result<BackupSummary> RestoreBackup(const std::string& from, const std::string& data_dir);
+Result<api::BackupResponse> RestoreBackup(const std::string& from, const std::string& data_dir);
 
 }  // namespace gleaner::server

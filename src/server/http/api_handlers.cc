@@ -220,11 +220,10 @@ asio::awaitable<Response> ApiHandlers::Backup(const Request& request, const Prin
   }
   spdlog::info("backup to {} started by {}", req->to, who.name);
   auto take = [db = db_path_, &blobs = blobs_, to = req->to] { return TakeBackup(db, blobs, to); };
-  auto summary = co_await RunBlocking<Result<BackupSummary>>(take);
+  auto summary = co_await RunBlocking<Result<api::BackupResponse>>(take);
   if (!summary.ok()) co_return Response::FromError(summary.error());
   spdlog::info("backup to {} done: {} jobs, {} blobs", summary->dir, summary->jobs, summary->blobs);
-  co_return Response::Json(200, api::Encode(api::BackupResponse{summary->dir, summary->jobs, summary->task_rows,
-                                                                summary->blobs, summary->blob_bytes}));
+  co_return Response::Json(200, api::Encode(*summary));
 }
 
 Response ApiHandlers::PutBlob(const Request& request, const std::string& sha256) {
