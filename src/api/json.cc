@@ -173,6 +173,7 @@ void to_json(json& j, const HostView& v) {
        {"online", v.online}, {"last_seen", v.last_seen}, {"enrolled_at", v.enrolled_at},
        {"quarantined", v.quarantined}, {"quarantine_reason", v.quarantine_reason}};
   PutOptional(j, "activity", v.activity);
+  PutOptional(j, "policy", v.policy);
 }
 void from_json(const json& j, HostView& v) {
   RequireObject(j, "host");
@@ -180,7 +181,7 @@ void from_json(const json& j, HostView& v) {
   Field(j, "slots_used", v.slots_used); Field(j, "online", v.online);
   Field(j, "last_seen", v.last_seen); Field(j, "enrolled_at", v.enrolled_at);
   Field(j, "quarantined", v.quarantined); Field(j, "quarantine_reason", v.quarantine_reason);
-  Field(j, "activity", v.activity);
+  Field(j, "activity", v.activity); Field(j, "policy", v.policy);
 }
 
 void to_json(json& j, const EnrollRequest& v) { j = {{"facts", v.facts}, {"slots", v.slots}}; }

@@ -131,6 +131,7 @@ struct HostView {
   bool quarantined = false;       // gets no work until an admin releases it
   std::string quarantine_reason;
   std::optional<HostActivity> activity;  // from the agent's latest report
+  std::optional<PolicyView> policy;      // the owner policy this host is under
 };
 
 // --- agent protocol -------------------------------------------------------

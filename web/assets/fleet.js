@@ -1,5 +1,6 @@
-// Fleet: every enrolled host. Owner state, run state, reliability and
-// policy come from the agent's reports where the server has them.
+// Fleet: every enrolled host. Owner and run state come from the agent's
+// reports, the policy in force from the server; reliability once hosts earn a
+// score (issue #4), "—" until then.
 import { api } from './api.js';
 import { h, table } from './dom.js';
 import { ago, bytes, orDash, fixed, DASH } from './format.js';
@@ -9,7 +10,7 @@ export async function renderFleet() {
   const online = hosts.filter((x) => x.online).length;
   const state = (text) => h('span', { class: `state-${text}` }, text);
   const policy = (x) => x.quarantined ? `quarantined: ${x.quarantine_reason || 'by an admin'}`
-    : x.policy ? (x.policy.window || 'always') : DASH;
+    : x.policy ? `${x.policy.policy.window || 'always'} (${x.policy.scope})` : DASH;
   return [
     h('h1', {}, `Fleet — ${hosts.length} hosts, ${online} online`),
     table('Hosts', [

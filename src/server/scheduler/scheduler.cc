@@ -256,6 +256,7 @@ api::HostList Scheduler::ListHosts(int64_t now) const {
     v.quarantined = h.record.quarantined;
     v.quarantine_reason = h.record.quarantine_reason;
     if (v.online) v.activity = h.activity;
+    v.policy = policies_.For(h.record.facts.hostname);
     list.hosts.push_back(std::move(v));
   }
   return list;
