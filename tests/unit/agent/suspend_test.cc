@@ -3,6 +3,8 @@
 // stops, and starts again on resume.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <future>
 #include <sstream>
 #include <thread>
@@ -92,14 +94,19 @@ TEST_P(SuspendTest, StopsEveryProcessOfTheTaskAndResumesThem) {
   ASSERT_EQ(pids.size(), 3u) << Slurp(tmp_ / "err");
 
   ASSERT_TRUE(control.Suspend().ok());
-  std::this_thread::sleep_for(50ms);  // stop signals take effect when next scheduled
-  std::vector<long> before;
-  for (pid_t pid : pids) {
-    if (!GetParam()) {
-      EXPECT_EQ(StateOf(pid), 'T') << "pid " << pid;
-    }
-    before.push_back(CpuTicks(pid));
+  if (!GetParam()) {
+    // A stop signal takes effect when the task is next scheduled, and a
+    // SCHED_IDLE task waits for an idle CPU: on a busy machine that takes a while.
+    auto stop_deadline = std::chrono::steady_clock::now() + 20s;
+    auto all_stopped = [&] {
+      return std::all_of(pids.begin(), pids.end(), [](pid_t pid) { return StateOf(pid) == 'T'; });
+    };
+    while (!all_stopped() && std::chrono::steady_clock::now() < stop_deadline) std::this_thread::sleep_for(20ms);
+    for (pid_t pid : pids) EXPECT_EQ(StateOf(pid), 'T') << "pid " << pid;
   }
+  std::this_thread::sleep_for(50ms);  // a frozen task may still be finishing its tick
+  std::vector<long> before;
+  for (pid_t pid : pids) before.push_back(CpuTicks(pid));
   std::this_thread::sleep_for(300ms);
   for (size_t i = 0; i < pids.size(); ++i) EXPECT_EQ(CpuTicks(pids[i]), before[i]) << "pid " << pids[i] << " ran";
 
