@@ -44,7 +44,7 @@ need_packages() {
 start_server() {
   local data=$1
   rm -f "$data/server.url"
-  ( ulimit -n "$(ulimit -Hn)"; exec "$gleaner" server --data "$data" --listen 127.0.0.1:0 ) >>"$data.log" 2>&1 &
+  ( ulimit -n "$(ulimit -Hn)"; exec "$gleaner" server --data "$data" --listen 127.0.0.1:0 --insecure-http --max-connections-per-address 1000000 ) >>"$data.log" 2>&1 &
   server_pid=$!
   bench_pids+=("$server_pid")
   local _

@@ -79,7 +79,7 @@ Result<nlohmann::json> RunDispatch(const Options& opt) {
   spec.name = "loadgen";
   spec.command = {"true"};
   spec.count = opt.tasks;
-  ApiClient admin(*ServerUrl::Parse(opt.server), opt.token);
+  ApiClient admin(*ResolveServerEndpoint(opt.server, opt.token));
   auto before = SampleProcess(opt.server_pid);
   auto submit_start = Clock::now();
   auto job = admin.Post<api::SubmitResponse>("/api/v1/jobs", spec);

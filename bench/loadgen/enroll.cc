@@ -5,6 +5,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "api/json.h"
+#include "api/token_string.h"
 #include "client/api_client.h"
 
 namespace gleaner::bench {
@@ -53,15 +54,17 @@ asio::awaitable<void> EnrollWorker(EnrollQueue& q) {
 
 Result<std::vector<std::string>> EnrollHosts(const std::string& server_url, const std::string& admin_token,
                                              int count, int slots) {
-  auto url = ServerUrl::Parse(server_url);
-  if (!url.ok()) return url.error();
+  auto endpoint = ResolveServerEndpoint(server_url, admin_token);
+  if (!endpoint.ok()) return endpoint.error();
   auto target = ResolveTarget(server_url);
   if (!target.ok()) return target.error();
-  ApiClient admin(*url, admin_token);
+  ApiClient admin(*endpoint);
   auto join = admin.Post<api::TokenCreateResponse>("/api/v1/tokens", api::TokenCreateRequest{api::Role::kAgent, "loadgen"});
   if (!join.ok()) return Error{join.error().code, "cannot create a join token: " + join.error().message};
+  auto join_secret = api::ParseTokenString(join->token);
+  if (!join_secret.ok()) return join_secret.error();
 
-  EnrollQueue q{*target, join->token, slots, std::vector<std::string>(static_cast<size_t>(count)), 0, {}};
+  EnrollQueue q{*target, join_secret->secret, slots, std::vector<std::string>(static_cast<size_t>(count)), 0, {}};
   asio::io_context ioc(1);
   for (int i = 0; i < std::min(count, kLinks); ++i) asio::co_spawn(ioc, EnrollWorker(q), asio::detached);
   ioc.run();

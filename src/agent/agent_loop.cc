@@ -18,9 +18,11 @@ AgentLoop::~AgentLoop() {
 Status AgentLoop::Run() {
   for (;;) {
     JoinFinished();
-    auto response = link_->Sync(BuildRequest());
+    api::SyncRequest request = BuildRequest();
+    auto response = link_->Sync(request);
     Millis wait;
     if (response.ok()) {
+      env_.checkpoints->Delivered(request.checkpoints);
       if (server_away_) spdlog::info("the server is back");
       server_away_ = false;
       backoff_.Reset();
@@ -75,7 +77,11 @@ api::SyncRequest AgentLoop::BuildRequest() const {
     used += attempt.cpus;
   }
   request.free_slots = std::max<int64_t>(0, guard_.SlotsAllowed(slots_) - used);
+  // A driver that cannot isolate tasks (and may not run them without) asks for none.
+  if (env_.driver.capabilities().isolation == Isolation::kUnavailable) request.free_slots = 0;
   request.activity = guard_.Activity();
+  request.memory = guard_.MemoryOffered();  // the policy's memory cap, for the scheduler
+  request.checkpoints = env_.checkpoints->Pending();
   return request;
 }
 

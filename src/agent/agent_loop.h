@@ -1,5 +1,6 @@
 // AgentLoop is the agent's control thread: it syncs with the server (renewing
-// leases on running attempts, delivering pending completions, asking for work
+// leases on running attempts, delivering pending completions and the
+// checkpoints attempts uploaded, asking for work
 // for the slots the owner guard allows, reporting the owner's state, taking
 // the policy in force), starts one thread per assignment and kills the
 // attempts the server cancels. Run() on one thread; Stop() and Wake() from any.

@@ -2,10 +2,17 @@
 
 #include <spdlog/spdlog.h>
 
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <functional>
+#include <mutex>
+#include <thread>
 
 #include "agent/backoff.h"
+#include "agent/checkpoint/checkpoint_uploader.h"
 #include "agent/executor/output_globs.h"
 #include "agent/task_environment.h"
 
@@ -15,12 +22,69 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// TEST ONLY (docs/validation.md): with both GLEANER_TEST_FAULTS=1 and
+// GLEANER_TEST_CORRUPT_RESULTS=1 in the agent's environment, every successful
+// attempt's stdout and output files get a line appended before upload, so
+// tests of result validation have a host that returns wrong results.
+bool CorruptResultsForTests() {
+  static const bool on = [] {
+    auto set = [](const char* name) {
+      const char* v = std::getenv(name);
+      return v && std::string(v) == "1";
+    };
+    bool enabled = set("GLEANER_TEST_FAULTS") && set("GLEANER_TEST_CORRUPT_RESULTS");
+    if (enabled) {
+      spdlog::error("TEST FAULT SWITCH ON (GLEANER_TEST_FAULTS=1 GLEANER_TEST_CORRUPT_RESULTS=1): this agent "
+                    "deliberately returns WRONG results; never set these outside tests");
+    }
+    return enabled;
+  }();
+  return on;
+}
+
+void CorruptForTests(const std::string& path) {
+  FILE* f = std::fopen(path.c_str(), "ae");
+  if (!f) return;
+  std::fputs("corrupted by GLEANER_TEST_CORRUPT_RESULTS\n", f);
+  std::fclose(f);
+}
+
+// Runs `round` every `interval` on a thread of its own until stopped.
+class Rounds {
+ public:
+  Rounds(Millis interval, std::function<void()> round)
+      : thread_([this, interval, round = std::move(round)] {
+          std::unique_lock lock(mu_);
+          while (!stopped_.wait_for(lock, interval, [&] { return stop_; })) {
+            lock.unlock();
+            round();
+            lock.lock();
+          }
+        }) {}
+  ~Rounds() { Stop(); }
+  void Stop() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    stopped_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable stopped_;
+  bool stop_ = false;   // guarded by mu_
+  std::thread thread_;  // last: starts once the rest exists
+};
+
 // One attempt's journey; lives on the attempt's thread.
 class Attempt {
  public:
   Attempt(const AttemptEnv& env, const api::Assignment& assignment, const KillSwitch& kill, TaskControl& control)
       : env_(env), assignment_(assignment), kill_(kill), control_(control), link_(env.links()),
-        work_dir_(env.dirs.AttemptDir(assignment.attempt_id)) {}
+        work_dir_(env.dirs.AttemptDir(assignment.attempt_id)),
+        checkpoint_(CheckpointDir(work_dir_), work_dir_ + ".checkpoint.tar", env.checkpoint_max_bytes) {}
 
   Status Run() {
     auto completion = Execute();
@@ -49,11 +113,22 @@ class Attempt {
                       env_.dirs.StderrFile(assignment_.attempt_id),
                       env_.output_cap,
                       Millis(assignment_.timeout_ms)};
+    launch.network = assignment_.network;
+    launch.memory = assignment_.memory;
+    Rounds checkpoints(env_.checkpoint_interval, [this, link = std::shared_ptr<ServerLink>(env_.links())] {
+      UploadCheckpoint(*link);
+    });
     auto exit = env_.driver.Run(launch, kill_, control_);
+    checkpoints.Stop();
     if (!exit.ok()) return Failed(completion, "the task could not be started: " + exit.error().message);
     if (exit->kill_cause == KillCause::kAgentStopping) return std::nullopt;
     completion.events = control_.events();
     completion.vacated = exit->kill_cause == KillCause::kVacated;
+    if (completion.vacated) {
+      // The task had its grace to write a checkpoint; the next attempt resumes from it.
+      UploadCheckpoint(*link_);
+      completion.checkpoint = checkpoint_.latest();
+    }
 
     completion.exit_code = exit->exit_code;
     completion.signal = exit->signal;
@@ -62,6 +137,10 @@ class Attempt {
     completion.succeeded = exit->stopped_because.empty() && exit->exit_code == 0;
     if (!completion.succeeded) {
       completion.reason = exit->stopped_because.empty() ? DescribeExit(*exit) : exit->stopped_because;
+    }
+    if (completion.succeeded && CorruptResultsForTests()) {
+      spdlog::error("attempt {}: TEST FAULT SWITCH: corrupting its stdout and outputs", assignment_.attempt_id);
+      CorruptForTests(launch.stdout_path);
     }
     if (completion.succeeded) {
       if (Status uploaded = UploadOutputs(completion); !uploaded.ok()) {
@@ -88,13 +167,60 @@ class Attempt {
       Status placed = env_.cache.Place(input, work_dir_, fetch);
       if (!placed.ok()) return Error{placed.code(), "input '" + input.name + "': " + placed.message()};
     }
+    return PrepareCheckpointDir();
+  }
+
+  // An empty GLEANER_CHECKPOINT_DIR, or the task's last checkpoint in it. A
+  // checkpoint that cannot be fetched or unpacked is left out: the task then
+  // starts from the beginning, which is slower but never wrong.
+  Status PrepareCheckpointDir() {
+    const std::string dir = CheckpointDir(work_dir_);
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (!ec) fs::permissions(dir, fs::perms::owner_all, ec);
+    if (ec) return Internal("cannot create the checkpoint dir '" + dir + "': " + ec.message());
+    if (!assignment_.checkpoint) return OkStatus();
+    const api::FileRef& blob = *assignment_.checkpoint;
+    const std::string archive = work_dir_ + ".checkpoint-in.tar";
+    Status restored = Retrying([&] { return link_->DownloadBlob(blob.sha256, archive); });
+    if (restored.ok()) restored = ExtractCheckpointArchive(archive, dir, env_.task_owner);
+    fs::remove(archive, ec);
+    if (restored.ok()) {
+      spdlog::info("attempt {}: resumes from checkpoint {} ({} bytes)", assignment_.attempt_id,
+                   blob.sha256.substr(0, 12), blob.size);
+      return OkStatus();
+    }
+    if (Stopping()) return restored;
+    spdlog::warn("attempt {}: cannot restore checkpoint {}: {}; the task starts from the beginning",
+                 assignment_.attempt_id, blob.sha256.substr(0, 12), restored.message());
+    fs::remove_all(dir, ec);
+    fs::create_directories(dir, ec);
+    if (!ec) fs::permissions(dir, fs::perms::owner_all, ec);
+    if (ec) return Internal("cannot create the checkpoint dir '" + dir + "': " + ec.message());
     return OkStatus();
+  }
+
+  // Uploads the checkpoint dir if it changed, and hands the blob to the agent
+  // loop for its next sync. Failures wait for the next round.
+  void UploadCheckpoint(ServerLink& link) {
+    auto uploaded = checkpoint_.UploadIfChanged(link);
+    if (!uploaded.ok()) {
+      if (!Stopping()) {
+        spdlog::warn("attempt {}: checkpoint not uploaded: {}", assignment_.attempt_id, uploaded.error().message);
+      }
+      return;
+    }
+    if (!*uploaded) return;
+    spdlog::info("attempt {}: checkpoint {} uploaded ({} bytes)", assignment_.attempt_id,
+                 (*uploaded)->sha256.substr(0, 12), (*uploaded)->size);
+    env_.checkpoints->Put(assignment_.attempt_id, **uploaded);
   }
 
   Status UploadOutputs(api::Completion& completion) {
     auto files = MatchOutputs(work_dir_, assignment_.outputs);
     if (!files.ok()) return files.error();
     for (const auto& file : *files) {
+      if (CorruptResultsForTests()) CorruptForTests(file.path);
       auto ref = Retrying([&] { return link_->UploadBlob(file.path, file.name); });
       if (!ref.ok()) return Error{ref.error().code, "cannot upload output '" + file.name + "': " + ref.error().message};
       completion.outputs.push_back(std::move(*ref));
@@ -140,6 +266,7 @@ class Attempt {
   TaskControl& control_;
   const std::unique_ptr<ServerLink> link_;
   const std::string work_dir_;
+  CheckpointUploader checkpoint_;  // the periodic thread's while the task runs, then this thread's
 };
 
 }  // namespace

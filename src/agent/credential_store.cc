@@ -7,7 +7,7 @@
 
 namespace gleaner::agent {
 
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(AgentCredential, server, host_id, credential)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AgentCredential, server, host_id, credential, ca_sha256)
 
 Result<std::optional<AgentCredential>> LoadCredential(const std::string& path) {
   std::error_code ec;

@@ -1,5 +1,5 @@
 // The agent's identity after enrolment: <work>/agent.json {server, host_id,
-// credential}, mode 0600, written durably. Plain functions; thread-safe.
+// credential, ca_sha256}, mode 0600, written durably. Plain functions; thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +14,7 @@ struct AgentCredential {
   std::string server;  // the URL that issued it
   int64_t host_id = 0;
   std::string credential;
+  std::string ca_sha256;  // the server's CA, pinned at enrolment; empty over plain HTTP
 };
 
 // nullopt when the file does not exist (not enrolled yet); an error when it

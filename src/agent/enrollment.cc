@@ -9,17 +9,16 @@ namespace gleaner::agent {
 
 namespace {
 
-Result<AgentCredential> Enroll(const EnrollmentParams& params, const ServerUrl& url, const RetryWait& wait) {
-  if (params.join_token.empty()) {
-    return InvalidArgument("this host is not enrolled yet: pass --join TOKEN (an admin creates one with "
-                           "`gleaner token create --role agent`)");
-  }
-  ApiClient client(url, params.join_token);
+Result<AgentCredential> Enroll(const EnrollmentParams& params, const ServerEndpoint& endpoint, const RetryWait& wait) {
+  ApiClient client(endpoint);
+  const ServerUrl& url = endpoint.url;
   Backoff backoff;
   bool said_away = false;
   for (;;) {
     auto enrolled = client.Post<api::EnrollResponse>("/api/v1/agents/enroll", params.request);
-    if (enrolled.ok()) return AgentCredential{url.ToString(), enrolled->host_id, enrolled->credential};
+    if (enrolled.ok()) {
+      return AgentCredential{url.ToString(), enrolled->host_id, enrolled->credential, endpoint.ca_sha256};
+    }
     const Error& error = enrolled.error();
     if (error.code == ErrorCode::kUnauthenticated) {
       return Unauthenticated("the server refused the join token (" + error.message +
@@ -48,10 +47,13 @@ Result<AgentCredential> LoadOrEnroll(const EnrollmentParams& params, const Retry
     }
     return credential;
   }
-  if (params.server.empty()) return InvalidArgument("no server given: pass --server URL or set GLEANER_SERVER");
-  auto url = ServerUrl::Parse(params.server);
-  if (!url.ok()) return InvalidArgument("--server: " + url.error().message);
-  auto credential = Enroll(params, *url, wait);
+  if (params.join_token.empty()) {
+    return InvalidArgument("this host is not enrolled yet: pass --join TOKEN (an admin creates one with "
+                           "`gleaner token create --role agent`)");
+  }
+  auto endpoint = ResolveServerEndpoint(params.server, params.join_token);
+  if (!endpoint.ok()) return InvalidArgument("--join: " + endpoint.error().message);
+  auto credential = Enroll(params, *endpoint, wait);
   if (!credential.ok()) return credential;
   GLEANER_RETURN_IF_ERROR(SaveCredential(params.credential_file, *credential));
   spdlog::info("enrolled with {} as host {}", credential->server, credential->host_id);

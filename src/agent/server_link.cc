@@ -8,7 +8,8 @@ namespace {
 
 class ApiServerLink : public ServerLink {
  public:
-  ApiServerLink(ServerUrl url, std::string credential) : client_(std::move(url), std::move(credential)) {}
+  ApiServerLink(ServerUrl url, std::string credential, std::string ca_sha256)
+      : client_(std::move(url), std::move(credential), std::move(ca_sha256)) {}
 
   Result<api::SyncResponse> Sync(const api::SyncRequest& request) override {
     return client_.Post<api::SyncResponse>("/api/v1/agents/sync", request);
@@ -26,9 +27,9 @@ class ApiServerLink : public ServerLink {
 
 }  // namespace
 
-ServerLinkFactory ApiServerLinks(ServerUrl url, std::string credential) {
-  return [url = std::move(url), credential = std::move(credential)] {
-    return std::make_unique<ApiServerLink>(url, credential);
+ServerLinkFactory ApiServerLinks(ServerUrl url, std::string credential, std::string ca_sha256) {
+  return [url = std::move(url), credential = std::move(credential), ca_sha256 = std::move(ca_sha256)] {
+    return std::make_unique<ApiServerLink>(url, credential, ca_sha256);
   };
 }
 

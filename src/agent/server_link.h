@@ -24,7 +24,8 @@ class ServerLink {
 // Makes a fresh link for the calling thread; thread-safe.
 using ServerLinkFactory = std::function<std::unique_ptr<ServerLink>()>;
 
-// Links that talk to `url` as the enrolled host with `credential`.
-ServerLinkFactory ApiServerLinks(ServerUrl url, std::string credential);
+// Links that talk to `url` as the enrolled host with `credential`, pinning
+// the CA `ca_sha256` over https.
+ServerLinkFactory ApiServerLinks(ServerUrl url, std::string credential, std::string ca_sha256);
 
 }  // namespace gleaner::agent

@@ -13,6 +13,7 @@ std::map<std::string, std::string> TaskEnvironment(const api::Assignment& assign
   env["GLEANER_TASK_COUNT"] = std::to_string(assignment.count);
   env["GLEANER_JOB_ID"] = std::to_string(assignment.job_id);
   env["GLEANER_ATTEMPT_ID"] = std::to_string(assignment.attempt_id);
+  env["GLEANER_CHECKPOINT_DIR"] = CheckpointDir(work_dir);
   return env;
 }
 

@@ -1,21 +1,86 @@
 #include "api/job_spec.h"
 
+#include <set>
+#include <string_view>
+
 #include "common/sha256.h"
 
 namespace gleaner::api {
 
-bool IsSafeRelativePath(const std::string& path) {
-  if (path.empty() || path.front() == '/') return false;
+namespace {
+
+// For messages: control characters (a NUL, a newline) shown as '?', long text cut.
+std::string Printable(const std::string& s) {
+  std::string out;
+  for (char c : s.substr(0, 100)) out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? '?' : c;
+  return s.size() > 100 ? out + "..." : out;
+}
+
+bool HasNul(const std::string& s) { return s.find('\0') != std::string::npos; }
+
+Status CheckSizes(const JobSpec& spec) {
+  if (spec.command.size() > kMaxCommandArgs) {
+    return InvalidArgument("the command has " + std::to_string(spec.command.size()) + " arguments; at most " +
+                           std::to_string(kMaxCommandArgs) + " are allowed (pass long lists in an input file)");
+  }
+  size_t command_bytes = 0;
+  for (const auto& arg : spec.command) {
+    if (HasNul(arg)) return InvalidArgument("command argument '" + Printable(arg) + "' contains a NUL byte");
+    command_bytes += arg.size();
+  }
+  if (command_bytes > kMaxCommandBytes) {
+    return InvalidArgument("the command is " + std::to_string(command_bytes) + " bytes long; at most " +
+                           std::to_string(kMaxCommandBytes) + " are allowed (pass long lists in an input file)");
+  }
+  if (spec.env.size() > kMaxEnvVars) {
+    return InvalidArgument("the job sets " + std::to_string(spec.env.size()) + " environment variables; at most " +
+                           std::to_string(kMaxEnvVars) + " are allowed");
+  }
+  size_t env_bytes = 0;
+  for (const auto& [k, v] : spec.env) {
+    if (k.empty() || k.find('=') != std::string::npos || HasNul(k)) {
+      return InvalidArgument("environment variable name '" + Printable(k) +
+                             "' is not valid; names are non-empty, without '=' or NUL");
+    }
+    if (HasNul(v)) return InvalidArgument("environment variable " + Printable(k) + " has a NUL byte in its value");
+    env_bytes += k.size() + v.size();
+  }
+  if (env_bytes > kMaxEnvBytes) {
+    return InvalidArgument("the environment variables take " + std::to_string(env_bytes) + " bytes; at most " +
+                           std::to_string(kMaxEnvBytes) + " are allowed (put large settings in an input file)");
+  }
+  if (spec.inputs.size() > kMaxInputs) {
+    return InvalidArgument("the job has " + std::to_string(spec.inputs.size()) + " input files; at most " +
+                           std::to_string(kMaxInputs) + " are allowed (pack them into an archive)");
+  }
+  if (spec.outputs.size() > kMaxOutputPatterns) {
+    return InvalidArgument("the job has " + std::to_string(spec.outputs.size()) + " output patterns; at most " +
+                           std::to_string(kMaxOutputPatterns) + " are allowed (use wildcards)");
+  }
+  if (HasNul(spec.name)) return InvalidArgument("the job name contains a NUL byte");
+  return OkStatus();
+}
+
+}  // namespace
+
+std::string WhyUnsafePath(const std::string& path) {
+  if (path.empty()) return "it is empty";
+  if (path.size() > kMaxPathBytes) return "it is longer than " + std::to_string(kMaxPathBytes) + " bytes";
+  if (HasNul(path)) return "it contains a NUL byte";
+  if (path.front() == '/') return "it starts with '/'; give it relative to the task directory";
   size_t start = 0;
   while (start <= path.size()) {
     size_t end = path.find('/', start);
     if (end == std::string::npos) end = path.size();
-    std::string part = path.substr(start, end - start);
-    if (part.empty() || part == "." || part == "..") return false;
+    std::string_view part(path.data() + start, end - start);
+    if (part == "..") return "it has a '..' component, which would leave the task directory";
+    if (part.empty() || part == ".") return "it has an empty or '.' component; write it as a plain a/b/c path";
     start = end + 1;
   }
-  return path.find('\0') == std::string::npos;
+  return "";
 }
+
+bool IsSafeRelativePath(const std::string& path) { return WhyUnsafePath(path).empty(); }
 
 Status ValidateJobSpec(const JobSpec& spec) {
   if (spec.command.empty() || spec.command.front().empty()) {
@@ -35,22 +100,29 @@ Status ValidateJobSpec(const JobSpec& spec) {
   if (spec.timeout_ms < 0) return InvalidArgument("timeout must not be negative");
   if (spec.deadline_ms < 0) return InvalidArgument("deadline must not be negative");
   if (spec.name.size() > 200) return InvalidArgument("job name is longer than 200 characters");
+  if (spec.replicas < 1 || spec.replicas > kMaxReplicas) {
+    return InvalidArgument("replicas must be between 1 and " + std::to_string(kMaxReplicas) + ", not " +
+                           std::to_string(spec.replicas));
+  }
+  if (spec.quorum < 1 || spec.quorum > spec.replicas) {
+    return InvalidArgument("quorum " + std::to_string(spec.quorum) + " is out of range: it must be between 1 and " +
+                           "the number of replicas (" + std::to_string(spec.replicas) +
+                           "); e.g. --replicas 3 --quorum 2 accepts a result when 2 of 3 hosts agree");
+  }
+  GLEANER_RETURN_IF_ERROR(CheckSizes(spec));
+  std::set<std::string> input_names;
   for (const auto& in : spec.inputs) {
-    if (!IsSafeRelativePath(in.name)) {
-      return InvalidArgument("input name '" + in.name +
-                             "' must be a relative path inside the task directory (no '/' at the start, no '..')");
+    if (std::string why = WhyUnsafePath(in.name); !why.empty()) {
+      return InvalidArgument("input name '" + Printable(in.name) + "' must be a relative path inside the task directory (no '/' at the start, no '..'): " + why);
     }
-    if (!IsSha256Hex(in.sha256)) return InvalidArgument("input '" + in.name + "' has no valid sha256");
+    if (!IsSha256Hex(in.sha256)) return InvalidArgument("input '" + Printable(in.name) + "' has no valid sha256");
+    if (!input_names.insert(in.name).second) {
+      return InvalidArgument("two inputs are named '" + Printable(in.name) + "'; give each a name of its own");
+    }
   }
   for (const auto& glob : spec.outputs) {
-    if (!IsSafeRelativePath(glob)) {
-      return InvalidArgument("output pattern '" + glob +
-                             "' must be relative to the task directory (no '/' at the start, no '..')");
-    }
-  }
-  for (const auto& [k, v] : spec.env) {
-    if (k.empty() || k.find('=') != std::string::npos) {
-      return InvalidArgument("environment variable name '" + k + "' is not valid");
+    if (std::string why = WhyUnsafePath(glob); !why.empty()) {
+      return InvalidArgument("output pattern '" + Printable(glob) + "' must be relative to the task directory (no '/' at the start, no '..'): " + why);
     }
   }
   return OkStatus();

@@ -1,6 +1,9 @@
 #include "api/json.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <stdexcept>
+#include <vector>
 
 namespace gleaner::api {
 namespace {
@@ -23,6 +26,24 @@ void RequireObject(const json& j, const char* type) {
 }
 
 template <typename T>
+void Convert(const json& v, T& out) {
+  v.get_to(out);
+}
+// Integers must be JSON integers that fit: nlohmann would cast 1.5 or 1e300
+// (undefined behaviour) or 2^64-1 to an int64_t without a word.
+void Convert(const json& v, int64_t& out) {
+  if (!v.is_number_integer() || (v.is_number_unsigned() && v.get<uint64_t>() > uint64_t{INT64_MAX})) {
+    throw json::type_error::create(302, "expected a whole number between -2^63 and 2^63-1, not " + v.dump(), nullptr);
+  }
+  out = v.get<int64_t>();
+}
+void Convert(const json& v, std::vector<int64_t>& out) {
+  if (!v.is_array()) throw json::type_error::create(302, std::string("expected an array, not ") + v.type_name(), nullptr);
+  out.clear();
+  for (const json& e : v) Convert(e, out.emplace_back());
+}
+
+template <typename T>
 void Field(const json& j, const char* key, T& out, bool required = false) {
   auto it = j.find(key);
   if (it == j.end() || it->is_null()) {
@@ -30,7 +51,7 @@ void Field(const json& j, const char* key, T& out, bool required = false) {
     return;
   }
   try {
-    it->get_to(out);
+    Convert(*it, out);
   } catch (const json::exception& e) {
     throw FieldError(std::string("field '") + key + "': " + Clean(e.what()));
   }
@@ -61,7 +82,39 @@ void EnumField(const json& j, const char* key, E& out, std::optional<E> (*parse)
   out = *e;
 }
 
+// The deepest nesting of arrays and objects in `text`, counted lexically
+// (brackets inside strings do not count), stopping once past `limit`. Cheaper
+// than a parser callback; malformed JSON is the parser's to report.
+int NestingDepth(const std::string& text, int limit) {
+  int depth = 0, deepest = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size() && deepest <= limit; ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
 }  // namespace
+
+Result<json> ParseJson(const std::string& body) {
+  if (NestingDepth(body, kMaxJsonDepth) > kMaxJsonDepth) {
+    return InvalidArgument("request body nests arrays or objects more than " + std::to_string(kMaxJsonDepth) +
+                           " levels deep; no Gleaner request needs more than a few");
+  }
+  json j = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return InvalidArgument("request body is not valid JSON");
+  return j;
+}
 
 // clang-format off
 void to_json(json& j, const FileRef& v) { j = {{"name", v.name}, {"sha256", v.sha256}, {"size", v.size}}; }
@@ -75,6 +128,12 @@ void to_json(json& j, const JobSpec& v) {
        {"outputs", v.outputs}, {"cpus", v.cpus}, {"memory", v.memory},
        {"max_retries", v.max_retries}, {"timeout_ms", v.timeout_ms}, {"priority", v.priority},
        {"deadline_ms", v.deadline_ms}, {"env", v.env}};
+  if (v.network) j["network"] = true;
+  if (v.replicas != 1 || v.quorum != 1) {
+    j["replicas"] = v.replicas;
+    j["quorum"] = v.quorum;
+  }
+  if (!v.adaptive) j["adaptive"] = false;
 }
 void from_json(const json& j, JobSpec& v) {
   RequireObject(j, "job spec");
@@ -82,7 +141,8 @@ void from_json(const json& j, JobSpec& v) {
   Field(j, "inputs", v.inputs); Field(j, "outputs", v.outputs); Field(j, "cpus", v.cpus);
   Field(j, "memory", v.memory); Field(j, "max_retries", v.max_retries);
   Field(j, "timeout_ms", v.timeout_ms); Field(j, "priority", v.priority); Field(j, "env", v.env);
-  Field(j, "deadline_ms", v.deadline_ms);
+  Field(j, "deadline_ms", v.deadline_ms); Field(j, "network", v.network);
+  Field(j, "replicas", v.replicas); Field(j, "quorum", v.quorum); Field(j, "adaptive", v.adaptive);
 }
 
 void to_json(json& j, const TaskCounts& v) {
@@ -114,6 +174,8 @@ void to_json(json& j, const TaskView& v) {
   PutOptional(j, "exit_code", v.exit_code); PutOptional(j, "signal", v.signal);
   PutOptional(j, "stdout", v.stdout_ref); PutOptional(j, "stderr", v.stderr_ref);
   if (!v.events.empty()) j["events"] = v.events;
+  PutOptional(j, "checkpoint", v.checkpoint);
+  if (!v.validation.empty()) j["validation"] = v.validation;
 }
 void from_json(const json& j, TaskView& v) {
   RequireObject(j, "task");
@@ -123,6 +185,7 @@ void from_json(const json& j, TaskView& v) {
   Field(j, "outputs", v.outputs); Field(j, "wall_ms", v.wall_ms);
   Field(j, "exit_code", v.exit_code); Field(j, "signal", v.signal);
   Field(j, "stdout", v.stdout_ref); Field(j, "stderr", v.stderr_ref); Field(j, "events", v.events);
+  Field(j, "checkpoint", v.checkpoint); Field(j, "validation", v.validation);
 }
 
 void to_json(json& j, const AttemptEvent& v) { j = {{"at", v.at}, {"attempt_id", v.attempt_id}, {"what", v.what}}; }
@@ -142,7 +205,8 @@ void from_json(const json& j, HostActivity& v) {
 
 void to_json(json& j, const Policy& v) {
   j = {{"start_after_ms", v.start_after_ms}, {"vacate_after_ms", v.vacate_after_ms}, {"window", v.window},
-       {"on_battery", v.on_battery}, {"max_cpus", v.max_cpus}};
+       {"on_battery", v.on_battery}, {"max_cpus", v.max_cpus}, {"max_cpu_percent", v.max_cpu_percent},
+       {"max_memory", v.max_memory}};
   PutOptional(j, "max_load", v.max_load);
 }
 void from_json(const json& j, Policy& v) {
@@ -150,6 +214,7 @@ void from_json(const json& j, Policy& v) {
   Field(j, "start_after_ms", v.start_after_ms); Field(j, "max_load", v.max_load);
   Field(j, "vacate_after_ms", v.vacate_after_ms); Field(j, "window", v.window);
   Field(j, "on_battery", v.on_battery); Field(j, "max_cpus", v.max_cpus);
+  Field(j, "max_cpu_percent", v.max_cpu_percent); Field(j, "max_memory", v.max_memory);
 }
 
 void to_json(json& j, const PolicyView& v) { j = {{"scope", v.scope}, {"policy", v.policy}}; }
@@ -161,19 +226,24 @@ void from_json(const json& j, PolicyView& v) {
 void to_json(json& j, const HostFacts& v) {
   j = {{"hostname", v.hostname}, {"os", v.os}, {"arch", v.arch}, {"cores", v.cores},
        {"memory", v.memory}, {"agent_version", v.agent_version}};
+  if (!v.sandbox.empty()) j["sandbox"] = v.sandbox;
 }
 void from_json(const json& j, HostFacts& v) {
   RequireObject(j, "host facts");
   Field(j, "hostname", v.hostname, true); Field(j, "os", v.os); Field(j, "arch", v.arch);
   Field(j, "cores", v.cores); Field(j, "memory", v.memory); Field(j, "agent_version", v.agent_version);
+  Field(j, "sandbox", v.sandbox);
 }
 
 void to_json(json& j, const HostView& v) {
   j = {{"id", v.id}, {"facts", v.facts}, {"slots", v.slots}, {"slots_used", v.slots_used},
        {"online", v.online}, {"last_seen", v.last_seen}, {"enrolled_at", v.enrolled_at},
-       {"quarantined", v.quarantined}, {"quarantine_reason", v.quarantine_reason}};
+       {"quarantined", v.quarantined}, {"quarantine_reason", v.quarantine_reason}, {"revoked_at", v.revoked_at}};
   PutOptional(j, "activity", v.activity);
   PutOptional(j, "policy", v.policy);
+  j["agreements"] = v.agreements;
+  j["disagreements"] = v.disagreements;
+  PutOptional(j, "reliability", v.reliability);
 }
 void from_json(const json& j, HostView& v) {
   RequireObject(j, "host");
@@ -181,7 +251,10 @@ void from_json(const json& j, HostView& v) {
   Field(j, "slots_used", v.slots_used); Field(j, "online", v.online);
   Field(j, "last_seen", v.last_seen); Field(j, "enrolled_at", v.enrolled_at);
   Field(j, "quarantined", v.quarantined); Field(j, "quarantine_reason", v.quarantine_reason);
+  Field(j, "revoked_at", v.revoked_at);
   Field(j, "activity", v.activity); Field(j, "policy", v.policy);
+  Field(j, "agreements", v.agreements); Field(j, "disagreements", v.disagreements);
+  Field(j, "reliability", v.reliability);
 }
 
 void to_json(json& j, const EnrollRequest& v) { j = {{"facts", v.facts}, {"slots", v.slots}}; }
@@ -200,6 +273,8 @@ void to_json(json& j, const Assignment& v) {
   j = {{"attempt_id", v.attempt_id}, {"job_id", v.job_id}, {"index", v.index}, {"count", v.count},
        {"command", v.command}, {"inputs", v.inputs}, {"outputs", v.outputs}, {"cpus", v.cpus},
        {"memory", v.memory}, {"timeout_ms", v.timeout_ms}, {"env", v.env}};
+  PutOptional(j, "checkpoint", v.checkpoint);
+  if (v.network) j["network"] = true;
 }
 void from_json(const json& j, Assignment& v) {
   RequireObject(j, "assignment");
@@ -207,7 +282,13 @@ void from_json(const json& j, Assignment& v) {
   Field(j, "index", v.index, true); Field(j, "count", v.count, true);
   Field(j, "command", v.command, true); Field(j, "inputs", v.inputs); Field(j, "outputs", v.outputs);
   Field(j, "cpus", v.cpus); Field(j, "memory", v.memory); Field(j, "timeout_ms", v.timeout_ms);
-  Field(j, "env", v.env);
+  Field(j, "env", v.env); Field(j, "checkpoint", v.checkpoint); Field(j, "network", v.network);
+}
+
+void to_json(json& j, const CheckpointReport& v) { j = {{"attempt_id", v.attempt_id}, {"blob", v.blob}}; }
+void from_json(const json& j, CheckpointReport& v) {
+  RequireObject(j, "checkpoint report");
+  Field(j, "attempt_id", v.attempt_id, true); Field(j, "blob", v.blob, true);
 }
 
 void to_json(json& j, const Completion& v) {
@@ -217,6 +298,7 @@ void to_json(json& j, const Completion& v) {
   PutOptional(j, "stdout", v.stdout_ref); PutOptional(j, "stderr", v.stderr_ref);
   if (v.vacated) j["vacated"] = true;
   if (!v.events.empty()) j["events"] = v.events;
+  PutOptional(j, "checkpoint", v.checkpoint);
 }
 void from_json(const json& j, Completion& v) {
   RequireObject(j, "completion");
@@ -224,19 +306,22 @@ void from_json(const json& j, Completion& v) {
   Field(j, "reason", v.reason); Field(j, "outputs", v.outputs); Field(j, "wall_ms", v.wall_ms);
   Field(j, "cpu_ms", v.cpu_ms); Field(j, "exit_code", v.exit_code); Field(j, "signal", v.signal);
   Field(j, "stdout", v.stdout_ref); Field(j, "stderr", v.stderr_ref);
-  Field(j, "vacated", v.vacated); Field(j, "events", v.events);
+  Field(j, "vacated", v.vacated); Field(j, "events", v.events); Field(j, "checkpoint", v.checkpoint);
 }
 
 void to_json(json& j, const SyncRequest& v) {
   j = {{"free_slots", v.free_slots}, {"slots", v.slots}, {"running", v.running},
        {"completions", v.completions}};
+  if (v.memory > 0) j["memory"] = v.memory;
   PutOptional(j, "activity", v.activity);
+  if (!v.checkpoints.empty()) j["checkpoints"] = v.checkpoints;
 }
 void from_json(const json& j, SyncRequest& v) {
   RequireObject(j, "sync request");
-  Field(j, "free_slots", v.free_slots); Field(j, "slots", v.slots); Field(j, "running", v.running);
+  Field(j, "free_slots", v.free_slots); Field(j, "slots", v.slots); Field(j, "memory", v.memory);
+  Field(j, "running", v.running);
   Field(j, "completions", v.completions);
-  Field(j, "activity", v.activity);
+  Field(j, "activity", v.activity); Field(j, "checkpoints", v.checkpoints);
 }
 
 void to_json(json& j, const SyncResponse& v) {
@@ -254,17 +339,52 @@ void from_json(const json& j, SyncResponse& v) {
 void to_json(json& j, const SubmitResponse& v) { j = {{"job_id", v.job_id}}; }
 void from_json(const json& j, SubmitResponse& v) { RequireObject(j, "submit response"); Field(j, "job_id", v.job_id, true); }
 
-void to_json(json& j, const TokenCreateRequest& v) { j = {{"role", RoleName(v.role)}, {"name", v.name}}; }
+void to_json(json& j, const TokenCreateRequest& v) {
+  j = {{"role", RoleName(v.role)}, {"name", v.name}, {"max_uses", v.max_uses}};
+  if (v.expires_in_ms) j["expires_in_ms"] = *v.expires_in_ms;
+}
 void from_json(const json& j, TokenCreateRequest& v) {
   RequireObject(j, "token request");
   EnumField(j, "role", v.role, &RoleFromName, true); Field(j, "name", v.name);
+  Field(j, "expires_in_ms", v.expires_in_ms); Field(j, "max_uses", v.max_uses);
 }
 
-void to_json(json& j, const TokenCreateResponse& v) { j = {{"token", v.token}, {"role", RoleName(v.role)}}; }
+void to_json(json& j, const TokenView& v) {
+  j = {{"id", v.id}, {"name", v.name}, {"role", RoleName(v.role)}, {"created_by", v.created_by},
+       {"created_at", v.created_at}, {"expires_at", v.expires_at}, {"max_uses", v.max_uses}, {"uses", v.uses},
+       {"revoked_at", v.revoked_at}, {"state", v.state}};
+}
+void from_json(const json& j, TokenView& v) {
+  RequireObject(j, "token");
+  Field(j, "id", v.id, true); Field(j, "name", v.name); EnumField(j, "role", v.role, &RoleFromName);
+  Field(j, "created_by", v.created_by); Field(j, "created_at", v.created_at); Field(j, "expires_at", v.expires_at);
+  Field(j, "max_uses", v.max_uses); Field(j, "uses", v.uses); Field(j, "revoked_at", v.revoked_at);
+  Field(j, "state", v.state);
+}
+
+void to_json(json& j, const TokenCreateResponse& v) {
+  j = {{"token", v.token}, {"role", RoleName(v.role)}};
+  if (v.view) j["view"] = *v.view;
+}
 void from_json(const json& j, TokenCreateResponse& v) {
   RequireObject(j, "token response");
-  Field(j, "token", v.token, true); EnumField(j, "role", v.role, &RoleFromName);
+  Field(j, "token", v.token, true); EnumField(j, "role", v.role, &RoleFromName); Field(j, "view", v.view);
 }
+void to_json(json& j, const TokenList& v) { j = {{"tokens", v.tokens}}; }
+void from_json(const json& j, TokenList& v) { RequireObject(j, "token list"); Field(j, "tokens", v.tokens, true); }
+
+void to_json(json& j, const AuditEvent& v) {
+  j = {{"id", v.id}, {"at", v.at}, {"who", v.who}, {"role", v.role}, {"peer", v.peer}, {"action", v.action},
+       {"target", v.target}, {"outcome", v.outcome}, {"detail", v.detail}};
+}
+void from_json(const json& j, AuditEvent& v) {
+  RequireObject(j, "audit event");
+  Field(j, "id", v.id); Field(j, "at", v.at, true); Field(j, "who", v.who); Field(j, "role", v.role);
+  Field(j, "peer", v.peer); Field(j, "action", v.action, true); Field(j, "target", v.target);
+  Field(j, "outcome", v.outcome); Field(j, "detail", v.detail);
+}
+void to_json(json& j, const AuditList& v) { j = {{"events", v.events}}; }
+void from_json(const json& j, AuditList& v) { RequireObject(j, "audit list"); Field(j, "events", v.events, true); }
 
 void to_json(json& j, const JobList& v) { j = {{"jobs", v.jobs}}; }
 void from_json(const json& j, JobList& v) { RequireObject(j, "job list"); Field(j, "jobs", v.jobs, true); }

@@ -74,6 +74,11 @@ Error BadClause(const std::string& clause, const std::string& why) {
 }  // namespace
 
 Result<WeekWindow> WeekWindow::Parse(const std::string& spec) {
+  // Each clause costs up to a week of minutes: bound the clauses' text.
+  if (spec.size() > kMaxWindowBytes) {
+    return InvalidArgument("the window is " + std::to_string(spec.size()) + " characters long; at most " +
+                           std::to_string(kMaxWindowBytes) + " are allowed (e.g. \"Mon-Fri 19:00-07:00, all weekend\")");
+  }
   WeekWindow window;
   if (spec.find_first_not_of(" \t") == std::string::npos) {
     window.open_.set();
@@ -134,6 +139,15 @@ Status ValidatePolicy(const Policy& policy) {
                            "at 0 no work would ever start");
   }
   if (policy.max_cpus < 0) return InvalidArgument("max-cpus must be 0 (all of the agent's slots) or more");
+  if (policy.max_cpu_percent < 0 || policy.max_cpu_percent > 100) {
+    return InvalidArgument("max-cpu-percent is a share of the host's CPU time from 1 to 100 (got " +
+                           std::to_string(policy.max_cpu_percent) + "); 100 means no cap");
+  }
+  if (policy.max_memory < 0) return InvalidArgument("max-memory must not be negative; 0 means no cap");
+  if (policy.max_memory > 0 && policy.max_memory < kMinMemoryCap) {
+    return InvalidArgument("max-memory " + std::to_string(policy.max_memory) +
+                           " bytes is below 64 MiB: no task could even start; give e.g. 4GiB, or 0 for no cap");
+  }
   auto window = WeekWindow::Parse(policy.window);
   if (!window.ok()) return window.error();
   if (window->NeverOpens()) return InvalidArgument("the window '" + policy.window + "' never opens: no work would ever run");

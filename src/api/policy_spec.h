@@ -14,6 +14,10 @@
 namespace gleaner::api {
 
 inline constexpr int kMinutesPerWeek = 7 * 24 * 60;
+// A window's text at most; every useful window is far shorter.
+inline constexpr size_t kMaxWindowBytes = 1000;
+// A memory cap below this leaves no room for any task: refused as self-defeating.
+inline constexpr int64_t kMinMemoryCap = int64_t{64} << 20;
 
 // The minutes of a week (Monday 00:00 = 0, local time) a window is open.
 class WeekWindow {

@@ -48,6 +48,12 @@ struct JobSpec {
   int64_t priority = 0;                // higher runs first
   int64_t deadline_ms = 0;             // after submission; unfinished tasks then fail. 0 = none
   std::map<std::string, std::string> env;
+  bool network = false;                // tasks may use the host's network; otherwise they have none
+  // Result validation (docs/validation.md): each task runs on `replicas`
+  // distinct hosts and its result is accepted when `quorum` of them agree.
+  int64_t replicas = 1;
+  int64_t quorum = 1;
+  bool adaptive = true;                 // a proven host's result may stand alone (but for spot checks)
 };
 
 struct TaskCounts {
@@ -85,6 +91,8 @@ struct TaskView {
   std::optional<FileRef> stderr_ref;  // JSON "stderr"
   int64_t wall_ms = 0;
   std::vector<AttemptEvent> events;  // suspensions, resumptions and vacates, oldest first
+  std::optional<FileRef> checkpoint; // the latest checkpoint the next attempt starts from (docs/checkpoints.md)
+  std::string validation;            // replicated tasks: how far their quorum is, in words; "" otherwise
 };
 
 struct HostFacts {
@@ -94,6 +102,10 @@ struct HostFacts {
   int64_t cores = 0;
   int64_t memory = 0;
   std::string agent_version;
+  // How the agent isolates tasks: "bubblewrap", or "none (why) ..." saying
+  // whether it then runs no task or was allowed to run them unsandboxed.
+  // Empty from agents that predate the sandbox.
+  std::string sandbox;
 };
 
 // What the agent says about its desktop's owner and why it runs work or not;
@@ -114,6 +126,8 @@ struct Policy {
   std::string window;                        // when work may run, e.g. "Mon-Fri 19:00-07:00, all weekend"; "" = always
   bool on_battery = false;                   // run while on battery power
   int64_t max_cpus = 0;                      // slots used at most; 0 = all of the agent's slots
+  int64_t max_cpu_percent = 0;               // share of the host's CPU time all tasks use at most, 1-100; 0 = no cap
+  int64_t max_memory = 0;                    // bytes all tasks use at most (and offered to the scheduler); 0 = no cap
 };
 struct PolicyView {
   std::string scope;  // "all hosts" or "host NAME": where the policy shown was set
@@ -130,8 +144,15 @@ struct HostView {
   int64_t enrolled_at = 0;
   bool quarantined = false;       // gets no work until an admin releases it
   std::string quarantine_reason;
+  int64_t revoked_at = 0;         // 0, or when an admin revoked it: its credential is refused
   std::optional<HostActivity> activity;  // from the agent's latest report
   std::optional<PolicyView> policy;      // the owner policy this host is under
+  // Replicated results (docs/validation.md): how often this host's result
+  // agreed or disagreed with an accepted quorum; reliability is
+  // agreements / (agreements + disagreements), absent without history.
+  int64_t agreements = 0;
+  int64_t disagreements = 0;
+  std::optional<double> reliability;
 };
 
 // --- agent protocol -------------------------------------------------------
@@ -157,6 +178,15 @@ struct Assignment {
   int64_t memory = 0;
   int64_t timeout_ms = 0;
   std::map<std::string, std::string> env;
+  std::optional<FileRef> checkpoint;  // a tar of GLEANER_CHECKPOINT_DIR to restore before the task starts
+  bool network = false;               // the job's `network`: the task may use the host's network
+};
+
+// A checkpoint a running attempt uploaded; the server keeps the latest one
+// per task, from the task's live attempt only.
+struct CheckpointReport {
+  int64_t attempt_id = 0;
+  FileRef blob;
 };
 
 struct Completion {
@@ -172,6 +202,7 @@ struct Completion {
   int64_t cpu_ms = 0;
   bool vacated = false;  // stopped to give the desktop back: requeued without using up a retry
   std::vector<AttemptEvent> events;
+  std::optional<FileRef> checkpoint;  // taken after a vacate's grace; the next attempt resumes from it
 };
 
 // One round trip carries everything: lease renewals (running), results
@@ -179,9 +210,11 @@ struct Completion {
 struct SyncRequest {
   int64_t free_slots = 0;
   int64_t slots = 0;
+  int64_t memory = 0;  // bytes the agent offers tasks now (policy's max_memory or less); 0 = facts.memory
   std::vector<int64_t> running;
   std::vector<Completion> completions;
   std::optional<HostActivity> activity;
+  std::vector<CheckpointReport> checkpoints;  // of running attempts, latest per attempt
 };
 struct SyncResponse {
   std::vector<Assignment> assignments;
@@ -199,11 +232,45 @@ struct SubmitResponse {
 };
 struct TokenCreateRequest {
   Role role = Role::kAgent;
+  std::string name;                      // unique among live tokens; made up when empty
+  std::optional<int64_t> expires_in_ms;  // absent: agent join tokens 24 h, others never; 0: never
+  int64_t max_uses = 0;                  // agent join tokens: enrolments allowed; 0: unlimited
+};
+// A token as an admin sees it; never its secret.
+struct TokenView {
+  std::string id;  // the first 12 hex digits of the secret's SHA-256
   std::string name;
+  Role role = Role::kAgent;
+  std::string created_by;
+  int64_t created_at = 0;
+  int64_t expires_at = 0;  // 0: never
+  int64_t max_uses = 0;    // 0: unlimited
+  int64_t uses = 0;
+  int64_t revoked_at = 0;  // 0: not revoked
+  std::string state;       // "active", "expired", "revoked" or "used up"
 };
 struct TokenCreateResponse {
-  std::string token;
+  std::string token;  // the token string (api/token_string.h): shown once
   Role role = Role::kAgent;
+  std::optional<TokenView> view;
+};
+struct TokenList {
+  std::vector<TokenView> tokens;
+};
+// One admin or security event: who did what, when, from where.
+struct AuditEvent {
+  int64_t id = 0;
+  int64_t at = 0;        // Unix ms
+  std::string who;       // a token's name or a host's name; "" when unauthenticated
+  std::string role;      // the caller's role, "" when unauthenticated
+  std::string peer;      // the client's address
+  std::string action;    // e.g. "token.create", "host.revoke", "auth.refused"
+  std::string target;    // what it acted on
+  std::string outcome;   // "ok" or "refused"
+  std::string detail;    // in words
+};
+struct AuditList {
+  std::vector<AuditEvent> events;
 };
 struct JobList {
   std::vector<JobView> jobs;

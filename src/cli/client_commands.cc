@@ -19,6 +19,7 @@ void AddClientCommands(CLI::App& app, int& exit_code) {
   AddTokenCommand(app, exit_code);
   AddReportCommand(app, exit_code);
   AddBackupCommand(app, exit_code);
+  AddAuditCommand(app, exit_code);
 }
 
 }  // namespace gleaner::cli

@@ -22,5 +22,6 @@ void AddCancelCommand(CLI::App& app, int& exit_code);
 void AddTokenCommand(CLI::App& app, int& exit_code);
 void AddReportCommand(CLI::App& app, int& exit_code);
 void AddBackupCommand(CLI::App& app, int& exit_code);
+void AddAuditCommand(CLI::App& app, int& exit_code);
 
 }  // namespace gleaner::cli

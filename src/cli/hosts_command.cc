@@ -20,6 +20,14 @@ struct HostsOptions {
   bool json = false;
 };
 
+// "75% (3/4)": how often the host's replicated results agreed with the
+// accepted ones (docs/validation.md); "-" before it has any.
+std::string ReliabilityText(const api::HostView& host) {
+  if (!host.reliability) return "-";
+  return std::to_string(static_cast<int>(*host.reliability * 100 + 0.5)) + "% (" + std::to_string(host.agreements) +
+         "/" + std::to_string(host.agreements + host.disagreements) + ")";
+}
+
 Status ListHosts(const HostsOptions& opts) {
   auto client = Connect(opts.client);
   if (!client.ok()) return client.error();
@@ -30,13 +38,15 @@ Status ListHosts(const HostsOptions& opts) {
     return OkStatus();
   }
   const int64_t now = NowUnixMillis();
-  Table table({"ID", "HOSTNAME", "STATE", "OWNER", "SLOTS", "CORES", "MEMORY", "OS", "LAST-SEEN"});
+  Table table({"ID", "HOSTNAME", "STATE", "OWNER", "SLOTS", "CORES", "MEMORY", "OS", "LAST-SEEN", "RELIABILITY",
+               "SANDBOX"});
   for (const auto& host : list->hosts) {
     const api::HostFacts& facts = host.facts;
     table.AddRow({std::to_string(host.id), facts.hostname, RunStateText(host), OwnerText(host, now),
                   std::to_string(host.slots_used) + "/" + std::to_string(host.slots), std::to_string(facts.cores),
                   FormatSize(facts.memory), facts.arch.empty() ? facts.os : facts.os + "/" + facts.arch,
-                  host.last_seen == 0 ? "never" : Age(host.last_seen, now) + " ago"});
+                  host.last_seen == 0 ? "never" : Age(host.last_seen, now) + " ago", ReliabilityText(host),
+                  facts.sandbox.empty() ? "unknown" : facts.sandbox});
   }
   std::cout << table.Render();
   return OkStatus();

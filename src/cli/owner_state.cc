@@ -12,6 +12,7 @@ std::string OwnerText(const api::HostView& host, int64_t now_ms) {
 }
 
 std::string RunStateText(const api::HostView& host) {
+  if (host.revoked_at != 0) return "revoked";
   if (!host.online) return "offline";
   if (host.quarantined) return "quarantined";
   if (!host.activity || host.activity->run_state.empty()) return "-";
@@ -19,6 +20,10 @@ std::string RunStateText(const api::HostView& host) {
 }
 
 std::string WhyText(const api::HostView& host, int64_t now_ms) {
+  if (host.revoked_at != 0) {
+    return "revoked by an admin " + Age(host.revoked_at, now_ms) +
+           " ago: its agent is refused; enrol it again with a new join token";
+  }
   if (!host.online) {
     return host.last_seen == 0 ? "offline: its agent has never reported"
                                : "offline: its agent last reported " + Age(host.last_seen, now_ms) + " ago";

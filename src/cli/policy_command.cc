@@ -20,7 +20,8 @@ struct PolicyOptions {
   std::string host;
   bool json = false;
   std::optional<std::string> start_after, max_load, vacate_after, window, on_battery;
-  std::optional<int64_t> max_cpus;
+  std::optional<int64_t> max_cpus, max_cpu_percent;
+  std::optional<std::string> max_memory;
 };
 
 void Print(const api::PolicyView& view) {
@@ -33,7 +34,12 @@ void Print(const api::PolicyView& view) {
             << "  vacate after: " << FormatDuration(Millis(p.vacate_after_ms)) << " suspended\n"
             << "  window:       " << (p.window.empty() ? "always" : p.window) << '\n'
             << "  on battery:   " << (p.on_battery ? "yes" : "no") << '\n'
-            << "  max cpus:     " << (p.max_cpus == 0 ? "all slots" : std::to_string(p.max_cpus)) << '\n';
+            << "  max cpus:     " << (p.max_cpus == 0 ? "all slots" : std::to_string(p.max_cpus)) << '\n'
+            << "  max cpu:      "
+            << (p.max_cpu_percent == 0 || p.max_cpu_percent == 100 ? "no cap"
+                                                                    : std::to_string(p.max_cpu_percent) + "% of the host")
+            << '\n'
+            << "  max memory:   " << (p.max_memory == 0 ? "no cap" : FormatSize(p.max_memory)) << " for all tasks\n";
 }
 
 Status Apply(const PolicyOptions& opts, api::Policy& p) {
@@ -58,6 +64,22 @@ Status Apply(const PolicyOptions& opts, api::Policy& p) {
   if (opts.window) p.window = *opts.window == "always" ? "" : *opts.window;
   if (opts.on_battery) p.on_battery = *opts.on_battery == "yes";
   if (opts.max_cpus) p.max_cpus = *opts.max_cpus;
+  if (opts.max_cpu_percent) {
+    if (*opts.max_cpu_percent < 1 || *opts.max_cpu_percent > 100) {
+      return InvalidArgument("--max-cpu-percent: give 1 to 100, the share of the host's CPU time tasks may use "
+                             "(100: no cap)");
+    }
+    p.max_cpu_percent = *opts.max_cpu_percent == 100 ? 0 : *opts.max_cpu_percent;
+  }
+  if (opts.max_memory) {
+    if (*opts.max_memory == "off" || *opts.max_memory == "0") {
+      p.max_memory = 0;
+    } else {
+      auto size = ParseSize(*opts.max_memory);
+      if (!size.ok()) return InvalidArgument("--max-memory: " + size.error().message + ", or off");
+      p.max_memory = *size;
+    }
+  }
   return api::ValidatePolicy(p);
 }
 
@@ -103,6 +125,10 @@ void AddPolicyCommand(CLI::App& app, int& exit_code) {
   set->add_option("--window", opts->window, "when work may run, e.g. \"Mon-Fri 19:00-07:00, all weekend\", or always");
   set->add_option("--on-battery", opts->on_battery, "run while on battery power")->check(CLI::IsMember({"yes", "no"}));
   set->add_option("--max-cpus", opts->max_cpus, "slots used at most on a host (0: all)");
+  set->add_option("--max-cpu-percent", opts->max_cpu_percent,
+                  "share of the host's CPU time all tasks use at most, 1-100 (100: no cap)");
+  set->add_option("--max-memory", opts->max_memory,
+                  "memory all tasks use at most, and offered to the scheduler, e.g. 4GiB, or off");
   set->callback([opts, &exit_code] { exit_code = ReportOutcome(SetPolicy(*opts)); });
 
   CLI::App* show = policy->add_subcommand("show", "Show the owner policy in force");

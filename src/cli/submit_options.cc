@@ -30,6 +30,15 @@ void AddSubmitOptions(CLI::App& command, SubmitOptions& options) {
   command.add_option("--priority", options.priority, "Higher runs first")->capture_default_str();
   command.add_option("--env", options.env, "NAME=VALUE set in every task's environment (repeatable)")
       ->allow_extra_args(false);
+  command.add_flag("--network", options.network,
+                   "Let tasks use the network (by default they have none; see docs/operations.md)");
+  command.add_option("--replicas", options.replicas,
+                     "Run each task on this many distinct hosts and compare their results (docs/validation.md)")
+      ->capture_default_str();
+  command.add_option("--quorum", options.quorum,
+                     "How many replicas' results must agree to accept one (default: a majority of --replicas)");
+  command.add_flag("--no-adaptive", options.no_adaptive,
+                   "Replicate every task, even on hosts whose results have long agreed with others");
   command.add_option("command", options.command, "The command and its arguments, after '--'")->required();
 }
 
@@ -44,6 +53,15 @@ Result<api::JobSpec> BuildJobSpec(const SubmitOptions& options) {
   spec.cpus = options.cpus;
   spec.max_retries = options.max_retries;
   spec.priority = options.priority;
+  spec.network = options.network;
+  spec.replicas = options.replicas;
+  spec.quorum = options.quorum != 0 ? options.quorum : options.replicas / 2 + 1;
+  spec.adaptive = !options.no_adaptive;
+  if (options.quorum > options.replicas && options.replicas >= 1 && options.replicas <= api::kMaxReplicas) {
+    return InvalidArgument("--quorum " + std::to_string(options.quorum) + " is more than --replicas " +
+                           std::to_string(options.replicas) + ": a quorum counts agreeing replicas, so raise "
+                           "--replicas or lower --quorum");
+  }
   if (!options.memory.empty()) {
     auto memory = ParseSize(options.memory);
     if (!memory.ok()) return InvalidArgument("--memory: " + memory.error().message);

@@ -29,6 +29,10 @@ struct SubmitOptions {
   std::string deadline;  // as typed, e.g. "12h"
   int64_t priority = 0;
   std::vector<std::string> env;  // NAME=VALUE
+  bool network = false;          // tasks may use the network
+  int64_t replicas = 1;          // result validation (docs/validation.md)
+  int64_t quorum = 0;            // 0: a majority of replicas
+  bool no_adaptive = false;
   std::vector<std::string> command;
 };
 

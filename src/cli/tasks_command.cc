@@ -1,5 +1,6 @@
 // gleaner tasks ID: the tasks of one job, optionally only those in one state.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <iostream>
 
 #include "cli/api_paths.h"
@@ -43,11 +44,22 @@ Status ListTasks(const TasksOptions& opts) {
     std::cout << api::Encode(*list) << '\n';
     return OkStatus();
   }
-  Table table({"INDEX", "STATE", "ATTEMPTS", "HOST", "EXIT", "REASON", "WALL"});
+  // Replicated jobs (docs/validation.md) get a column saying how far each
+  // task's quorum is.
+  bool replicated = std::any_of(list->tasks.begin(), list->tasks.end(),
+                                [](const api::TaskView& t) { return !t.validation.empty(); });
+  std::vector<std::string> columns = {"INDEX", "STATE", "ATTEMPTS", "HOST", "EXIT", "REASON", "WALL"};
+  if (replicated) columns.push_back("VALIDATION");
+  Table table(columns);
   for (const auto& task : list->tasks) {
-    table.AddRow({std::to_string(task.index), api::TaskStateName(task.state), std::to_string(task.attempts),
-                  task.host.empty() ? "-" : task.host, ExitText(task), task.reason.empty() ? "-" : task.reason,
-                  task.wall_ms > 0 ? FormatDurationCoarse(Millis(task.wall_ms)) : "-"});
+    std::vector<std::string> row = {std::to_string(task.index), api::TaskStateName(task.state),
+                                    std::to_string(task.attempts), task.host.empty() ? "-" : task.host,
+                                    ExitText(task), task.reason.empty() ? "-" : task.reason,
+                                    task.wall_ms > 0 ? FormatDurationCoarse(Millis(task.wall_ms)) : "-"};
+    if (replicated) {
+      row.push_back(task.validation.empty() ? "-" : task.validation == task.reason ? "see REASON" : task.validation);
+    }
+    table.AddRow(row);
   }
   std::cout << table.Render();
   return OkStatus();

@@ -27,7 +27,8 @@ Error ErrorFromResponse(const std::string& target, const HttpResponse& res) {
 
 }  // namespace
 
-ApiClient::ApiClient(ServerUrl url, std::string token) : http_(std::move(url), std::move(token)) {}
+ApiClient::ApiClient(ServerUrl url, std::string token, std::string ca_sha256)
+    : http_(std::move(url), std::move(token), std::move(ca_sha256)) {}
 
 Result<std::string> ApiClient::CallRaw(const std::string& method, const std::string& target, const std::string& body) {
   auto res = http_.Send(method, target, body);

@@ -10,13 +10,16 @@
 #include "api/json.h"
 #include "api/types.h"
 #include "client/http_client.h"
+#include "client/server_endpoint.h"
 #include "common/status.h"
 
 namespace gleaner {
 
 class ApiClient {
  public:
-  ApiClient(ServerUrl url, std::string token);
+  // `ca_sha256` pins the server's CA over https (see HttpClient).
+  ApiClient(ServerUrl url, std::string token, std::string ca_sha256 = "");
+  explicit ApiClient(const ServerEndpoint& endpoint) : ApiClient(endpoint.url, endpoint.secret, endpoint.ca_sha256) {}
 
   // Decoded JSON response of METHOD target with `request` as body.
   template <typename Response>

@@ -1,4 +1,10 @@
-// A blocking HTTP/1.1 client over one keep-alive connection (Boost.Beast).
+// A blocking HTTP/1.1 client over one keep-alive connection (Boost.Beast),
+// plain or TLS.
+//
+// Over https the server is trusted when its certificate chains to the CA whose
+// SHA-256 fingerprint the caller pins (from the token string) and names the
+// host connected to; without a pin, the system's trust store decides. A
+// certificate that fails is kInvalidArgument saying why — not retried.
 //
 // Used by the CLI and the agent; each thread that talks to the server owns its
 // own HttpClient (not thread-safe). Every operation is bounded by a timeout; a
@@ -19,7 +25,7 @@ struct HttpResponse {
   std::string body;
 };
 
-// "http://host:port[/]" split into parts; errors say what a URL must look like.
+// "https://host:port[/]" (or http) split into parts; errors say what a URL must look like.
 struct ServerUrl {
   std::string scheme, host, port;
   static Result<ServerUrl> Parse(const std::string& url);
@@ -28,7 +34,8 @@ struct ServerUrl {
 
 class HttpClient {
  public:
-  HttpClient(ServerUrl url, std::string bearer_token,
+  // `ca_sha256`: lowercase hex fingerprint of the CA to pin, or empty.
+  HttpClient(ServerUrl url, std::string bearer_token, std::string ca_sha256 = "",
              std::chrono::milliseconds timeout = std::chrono::seconds(60));
   ~HttpClient();
   HttpClient(HttpClient&&) noexcept;

@@ -3,10 +3,13 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 namespace gleaner {
 
 // Milliseconds since the Unix epoch.
 int64_t NowUnixMillis();
+// "2026-11-28 23:56:07 UTC", for messages.
+std::string FormatUtc(int64_t unix_ms);
 
 }  // namespace gleaner

@@ -1,6 +1,7 @@
 #include "common/sha256.h"
 
 #include <openssl/evp.h>
+#include <openssl/x509.h>
 
 #include <cerrno>
 #include <cstring>
@@ -52,6 +53,15 @@ Result<std::string> Sha256OfFile(const std::string& path) {
   }
   if (in.bad()) return Internal("error reading '" + path + "'");
   return h.FinishHex();
+}
+
+std::string CertificateSha256(X509* cert) {
+  unsigned char* der = nullptr;
+  int size = i2d_X509(cert, &der);
+  if (size <= 0) return "";
+  std::string fingerprint = Sha256Hex(std::string_view(reinterpret_cast<const char*>(der), static_cast<size_t>(size)));
+  OPENSSL_free(der);
+  return fingerprint;
 }
 
 bool IsSha256Hex(std::string_view s) {

@@ -8,6 +8,8 @@
 
 #include "common/status.h"
 
+struct x509_st;  // OpenSSL's X509
+
 namespace gleaner {
 
 class Sha256 {
@@ -28,6 +30,8 @@ class Sha256 {
 
 std::string Sha256Hex(std::string_view data);
 Result<std::string> Sha256OfFile(const std::string& path);
+// The SHA-256 of a certificate's DER encoding: how a CA is pinned.
+std::string CertificateSha256(x509_st* cert);
 // True for 64 lowercase hex characters.
 bool IsSha256Hex(std::string_view s);
 

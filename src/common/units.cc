@@ -7,6 +7,8 @@
 namespace gleaner {
 namespace {
 
+constexpr int64_t kMaxDurationMs = int64_t{1'000'000'000} * 86'400'000;
+
 Error BadDuration(const std::string& text) {
   return InvalidArgument("'" + text +
                          "' is not a duration; write a number with a unit, e.g. 90s, 5m, 2h, 1h30m "
@@ -37,6 +39,10 @@ Result<Millis> ParseDuration(const std::string& text) {
     else if (unit == "d") scale = 86'400'000;
     else return BadDuration(text);
     total_ms += n * scale;
+    // Each part is below 2^57 ms, so the sum cannot overflow before this.
+    if (total_ms > kMaxDurationMs) {
+      return InvalidArgument("'" + text + "' is longer than any duration Gleaner takes (1000000000d at most)");
+    }
   }
   return Millis(total_ms);
 }
@@ -49,13 +55,14 @@ std::string FormatDuration(Millis d) {
     out = "-";
     ms = -ms;
   }
-  if (ms % 1000 != 0) return out + std::to_string(ms) + "ms";
-  int64_t s = ms / 1000;
-  const std::pair<int64_t, const char*> units[] = {{86400, "d"}, {3600, "h"}, {60, "m"}, {1, "s"}};
+  // 1500ms reads better than 1s500ms; past a second's worth of digits, split.
+  if (ms % 1000 != 0 && ms <= 1'000'000'000) return out + std::to_string(ms) + "ms";
+  const std::pair<int64_t, const char*> units[] = {
+      {86'400'000, "d"}, {3'600'000, "h"}, {60'000, "m"}, {1000, "s"}, {1, "ms"}};
   for (const auto& [len, name] : units) {
-    if (s >= len) {
-      out += std::to_string(s / len) + name;
-      s %= len;
+    if (ms >= len) {
+      out += std::to_string(ms / len) + name;
+      ms %= len;
     }
   }
   return out;

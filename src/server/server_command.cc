@@ -18,6 +18,7 @@
 #include "common/secrets.h"
 #include "common/sha256.h"
 #include "common/units.h"
+#include "api/token_string.h"
 #include "server/blobs/blob_store.h"
 #include "server/console/console_handlers.h"
 #include "server/console/json_log_format.h"
@@ -28,6 +29,9 @@
 #include "server/http/http_listener.h"
 #include "server/store/committer.h"
 #include "server/store/sqlite_store.h"
+#include "server/auth/audit.h"
+#include "server/tls/certificate_authority.h"
+#include "server/tls/server_names.h"
 
 namespace gleaner::server {
 
@@ -43,7 +47,20 @@ struct ServerOptions {
   std::string poll = "1s";
   int threads = 2;
   std::string log_format = "text";
+  std::vector<std::string> advertise;
+  bool insecure_http = false;
+  size_t max_connections_per_peer = 1024;
 };
+
+// "HOST:PORT" of --listen → HOST without brackets ("" when malformed; the
+// listener reports that).
+std::string ListenHost(const std::string& listen) {
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos) return "";
+  std::string host = listen.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  return host;
+}
 
 // Samples kept for the console's charts: one hour at one every 2 s.
 constexpr auto kSamplePeriod = std::chrono::milliseconds(2000);
@@ -62,15 +79,23 @@ Result<int> LockDataDir(const std::string& data) {
   return fd;
 }
 
-// On first start there is no admin: make one and leave its token where only
-// the server's user can read it. The file is written before the store, so a
-// crash in between just makes a new token next time.
-Status EnsureAdminToken(Scheduler& scheduler, Store& store, const std::string& data) {
-  if (scheduler.HasToken(api::Role::kAdmin)) return OkStatus();
+// On first start there is no admin: make one and leave its token string
+// (secret, URL and CA pin) where only the server's user can read it. The file
+// is written before the store, so a crash in between just makes a new token
+// next time.
+Status EnsureAdminToken(Scheduler& scheduler, Store& store, const std::string& data, const std::string& url,
+                        const std::string& ca_sha256) {
+  int64_t now = NowUnixMillis();
+  if (scheduler.tokens().HasUsable(api::Role::kAdmin, now)) return OkStatus();
   std::string token = NewSecret("glt_");
-  GLEANER_RETURN_IF_ERROR(WriteFileDurably(data + "/admin.token", token + "\n", 0600));
+  std::string token_string = api::FormatTokenString({token, url, ca_sha256});
+  GLEANER_RETURN_IF_ERROR(WriteFileDurably(data + "/admin.token", token_string + "\n", 0600));
   Batch batch;
-  scheduler.AddToken(Sha256Hex(token), api::Role::kAdmin, "admin", NowUnixMillis(), batch);
+  api::TokenCreateRequest admin{api::Role::kAdmin, "admin", int64_t{0}, 0};
+  auto created = scheduler.tokens().Create(Sha256Hex(token), admin, "gleaner server", now, batch);
+  if (!created.ok()) return created.error();
+  batch.audit.push_back(AuditOf(Principal{api::Role::kAdmin, "gleaner server", 0}, "", "token.create", created->id,
+                                "the first admin token, written to " + data + "/admin.token", now));
   GLEANER_RETURN_IF_ERROR(store.Apply(batch));
   spdlog::info("first start: admin token written to {}/admin.token", data);
   return OkStatus();
@@ -124,11 +149,6 @@ int RunServer(const ServerOptions& opt) {
   spdlog::info("state rebuilt from {}/gleaner.db in {} ms: {} jobs, {} hosts, {} attempts in flight", opt.data,
                std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count(),
                snapshot->jobs.size(), snapshot->hosts.size(), scheduler.live_attempts());
-  Status admin = EnsureAdminToken(scheduler, **store, opt.data);
-  if (!admin.ok()) {
-    spdlog::error("{}", admin.message());
-    return kExitFailed;
-  }
 
   auto reader = SqliteStore::OpenReadOnly(opt.data + "/gleaner.db");
   if (!reader.ok()) {
@@ -143,22 +163,61 @@ int RunServer(const ServerOptions& opt) {
   SampleRing samples(kSamplesKept);
   StatsSampler sampler(ioc, coordinator, samples, kSamplePeriod);
   ConsoleHandlers console(coordinator, committer, reports, samples, kSamplePeriod);
-  ApiHandlers handlers(coordinator, *blobs, console, opt.data + "/gleaner.db");
-  HttpListener listener(ioc, handlers);
+  ApiHandlers handlers(coordinator, *blobs, console, reports, opt.data + "/gleaner.db");
+
+  // TLS unless told otherwise: the certificate names every address and name
+  // the server answers to; the CA lives as long as the data directory.
+  std::string listen_host = ListenHost(opt.listen);
+  MachineNames machine = LocalMachineNames();
+  auto names = NameServer(listen_host, 0, opt.advertise, machine);
+  if (!names.ok()) {
+    spdlog::error("{}", names.error().message);
+    return kExitUsage;
+  }
+  ListenerTls tls;
+  std::string ca_sha256;
+  if (!opt.insecure_http) {
+    auto certificate = PrepareServerCertificate(opt.data + "/tls", names->certificate_names);
+    if (!certificate.ok()) {
+      spdlog::error("{}", certificate.error().message);
+      return kExitFailed;
+    }
+    tls = ListenerTls{certificate->chain_pem, certificate->private_key_pem};
+    ca_sha256 = certificate->ca_fingerprint;
+  }
+  ListenerLimits limits;
+  limits.max_connections_per_peer = opt.max_connections_per_peer;
+  HttpListener listener(ioc, handlers, std::move(tls), limits);
   Status listening = listener.Start(opt.listen);
   if (!listening.ok()) {
     spdlog::error("{}", listening.message());
     return listening.code() == ErrorCode::kInvalidArgument ? kExitUsage : kExitFailed;
   }
+  int bound_port = std::stoi(listener.bound_address().substr(listener.bound_address().rfind(':') + 1));
+  names = NameServer(listen_host, bound_port, opt.advertise, machine);
+  std::string url = (opt.insecure_http ? "http://" : "https://") + names->advertised;
+  handlers.SetAdvertisedServer(url, ca_sha256);
+  // Nothing is served before ioc runs, so the store is still ours alone here.
+  Status admin = EnsureAdminToken(scheduler, **store, opt.data, url, ca_sha256);
+  if (!admin.ok()) {
+    spdlog::error("{}", admin.message());
+    return kExitFailed;
+  }
   coordinator.StartTicking(std::chrono::milliseconds(1000));
   sampler.Start();
-  std::string url = "http://" + listener.bound_address();
   Status wrote = WriteFileDurably(opt.data + "/server.url", url + "\n", 0644);
   if (!wrote.ok()) spdlog::warn("{}", wrote.message());
-  spdlog::info("listening on {} (data in {})", url, opt.data);
-  spdlog::info("enrol a desktop: `gleaner token create --role agent` (with GLEANER_SERVER={} and the admin token), "
-               "then on the desktop `gleaner agent --server {} --join <token> --work <dir>`",
-               url, url);
+  if (opt.insecure_http) {
+    spdlog::warn("serving plain HTTP (--insecure-http): tokens and results cross the network unencrypted");
+  } else {
+    std::string listed;
+    for (const auto& name : names->certificate_names) listed += (listed.empty() ? "" : ", ") + name;
+    spdlog::info("TLS certificate for {}; CA fingerprint sha256:{} ({}/tls/ca.pem)", listed, ca_sha256, opt.data);
+  }
+  spdlog::info("listening on {} as {} (data in {})", listener.bound_address(), url, opt.data);
+  spdlog::info("enrol a desktop: `gleaner token create --role agent` (with GLEANER_TOKEN=$(cat {}/admin.token)), "
+               "then on the desktop `gleaner agent --join <token string> --work <dir>`",
+               opt.data);
 
   asio::signal_set signals(ioc, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code&, int sig) {
@@ -188,6 +247,15 @@ void AddServerCommand(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_option("--poll", opt->poll, "How often idle agents ask for work")->capture_default_str();
   cmd->add_option("--threads", opt->threads, "I/O threads")->capture_default_str();
+  cmd->add_option("--advertise", opt->advertise,
+                  "NAME[:PORT] clients reach this server by (repeatable); the first goes into token strings, all "
+                  "into the TLS certificate");
+  cmd->add_flag("--insecure-http", opt->insecure_http,
+                "Serve plain HTTP instead of TLS (tokens travel in clear: for loopback tests only)");
+  cmd->add_option("--max-connections-per-address", opt->max_connections_per_peer,
+                  "Open connections allowed from one client address")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
   cmd->add_option("--log-format", opt->log_format, "text, or json for one JSON object per line")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();

@@ -11,7 +11,7 @@ namespace {
 
 class BadInput : public ::testing::Test {
  protected:
-  HttpClient Client(const std::string& token) { return HttpClient(*ServerUrl::Parse(grid_.url()), token); }
+  HttpClient Client(const std::string& token) { return grid_.Http(token); }
   static api::ErrorBody ErrorOf(const HttpResponse& r) { return *api::Decode<api::ErrorBody>(r.body); }
 
   Grid grid_;

@@ -14,9 +14,7 @@ namespace {
 
 // The body of GET `target` without a token.
 std::string Get(const Grid& grid, const std::string& target, int* status = nullptr) {
-  auto url = ServerUrl::Parse(grid.url());
-  EXPECT_TRUE(url.ok());
-  HttpClient http(*url, "");
+  HttpClient http = grid.Http();
   auto res = http.Send("GET", target);
   EXPECT_TRUE(res.ok()) << (res.ok() ? "" : res.error().message);
   if (!res.ok()) return "";

@@ -12,6 +12,9 @@
 #include <stdexcept>
 #include <thread>
 
+#include "api/token_string.h"
+#include "client/server_endpoint.h"
+
 namespace gleaner::testing {
 
 namespace fs = std::filesystem;
@@ -201,6 +204,13 @@ nlohmann::json Grid::Tasks(const std::string& job_id) {
   if (r.exit_code != 0) throw std::runtime_error("tasks failed: " + r.err);
   auto j = r.Json();
   return j.is_object() && j.contains("tasks") ? j["tasks"] : j;
+}
+
+HttpClient Grid::Http(const std::string& token) const {
+  auto endpoint = ResolveServerEndpoint(url_, admin_token_);
+  if (!endpoint.ok()) throw std::runtime_error("grid has no usable server URL: " + endpoint.error().message);
+  auto parsed = api::ParseTokenString(token);
+  return HttpClient(endpoint->url, parsed.ok() ? parsed->secret : token, endpoint->ca_sha256);
 }
 
 }  // namespace gleaner::testing

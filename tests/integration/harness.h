@@ -17,6 +17,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "client/http_client.h"
+
 namespace gleaner::testing {
 
 using namespace std::chrono_literals;
@@ -84,6 +86,9 @@ class Grid {
   const std::string& url() const { return url_; }
   int port() const { return std::stoi(url_.substr(url_.rfind(':') + 1)); }
   const std::string& admin_token() const { return admin_token_; }
+  // A raw HTTP client for the server, trusting its CA, sending `token` (a
+  // token string or a bare secret, sent as it is when it is neither).
+  HttpClient Http(const std::string& token = "") const;
   const TempDir& dir() const { return dir_; }
 
   // Runs `gleaner ARGS` as a client with GLEANER_SERVER/GLEANER_TOKEN set.

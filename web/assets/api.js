@@ -2,9 +2,16 @@
 // when the tab closes) and goes with every call as a Bearer credential.
 const KEY = 'gleaner.token';
 
+// A token string (gleaner://SECRET@HOST:PORT?ca=…) carries more than the
+// secret; only the secret is ever sent. The browser trusts the server itself.
+const secretOf = (t) => {
+  const m = /^gleaner:\/\/([^@]+)@/.exec(t);
+  return m ? m[1] : t;
+};
+
 export const token = {
   get: () => sessionStorage.getItem(KEY),
-  set: (t) => sessionStorage.setItem(KEY, t),
+  set: (t) => sessionStorage.setItem(KEY, secretOf(t)),
   clear: () => sessionStorage.removeItem(KEY),
 };
 

@@ -45,7 +45,7 @@ async function refresh() {
     $('updated').textContent = `updated ${new Date().toLocaleTimeString()}`;
   } catch (e) {
     if (mine !== generation) return;
-    if (e instanceof ApiError && e.status === 401) return signOut('That token is not valid on this server.');
+    if (e instanceof ApiError && e.status === 401) return signOut(e.message);
     ctx.say(`cannot reach the server: ${e.message}`);
   }
   timer = setTimeout(refresh, REFRESH_MS);
@@ -67,7 +67,7 @@ async function start() {
     const me = await api.get('/whoami');
     Object.assign(ctx, { role: me.role, name: me.name });
   } catch (e) {
-    return signOut(e instanceof ApiError && e.status === 401 ? 'That token is not valid on this server.' : e.message);
+    return signOut(e.message);  // the server says why a token is refused
   }
   $('sign-in').hidden = true;
   $('nav').hidden = $('sign-out').hidden = false;

@@ -1,6 +1,7 @@
 // Fleet: every enrolled host. Owner and run state come from the agent's
-// reports, the policy in force from the server; reliability once hosts earn a
-// score (issue #4), "—" until then.
+// reports, the policy in force from the server; reliability (the share of the
+// host's replicated results that agreed with the accepted ones, see
+// docs/validation.md) once it has any, "—" until then.
 import { api } from './api.js';
 import { h, table } from './dom.js';
 import { ago, bytes, orDash, fixed, DASH } from './format.js';

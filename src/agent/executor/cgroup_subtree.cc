@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -35,7 +36,33 @@ std::optional<std::string> OwnCgroup2Path(const std::string& proc_cgroup) {
   return std::nullopt;
 }
 
+bool ListsController(const std::string& controllers, const std::string& controller) {
+  std::istringstream words(controllers);
+  for (std::string word; words >> word;) {
+    if (word == controller) return true;
+  }
+  return false;
+}
+
+std::string CpuMaxText(int64_t percent, int64_t cores) {
+  constexpr int64_t kPeriodUs = 100'000;
+  if (percent <= 0 || percent >= 100) return "max " + std::to_string(kPeriodUs);
+  // The kernel refuses a quota under 1 ms.
+  int64_t quota = std::max<int64_t>(1000, kPeriodUs * std::max<int64_t>(cores, 1) * percent / 100);
+  return std::to_string(quota) + " " + std::to_string(kPeriodUs);
+}
+
 namespace {
+
+Status WriteCgroupFile(const std::string& path, const std::string& text) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return Internal("cannot open " + path + ": " + std::strerror(errno));
+  ssize_t n = ::write(fd, text.data(), text.size());
+  int saved = errno;
+  ::close(fd);
+  if (n < 0) return Internal("cannot write '" + text + "' to " + path + ": " + std::strerror(saved));
+  return OkStatus();
+}
 
 // An agent killed with SIGKILL cannot remove its subtree; the next agent
 // under the same parent does, once that agent's pid is gone. Leftover task
@@ -79,7 +106,17 @@ Result<std::unique_ptr<CgroupSubtree>> CgroupSubtree::Open() {
     return Unavailable("cannot create " + path + ": " + std::strerror(errno) +
                        " (under systemd, give the agent's unit Delegate=yes)");
   }
-  std::unique_ptr<CgroupSubtree> subtree(new CgroupSubtree(path));
+  // Caps on all tasks need the cpu and memory controllers enabled for our
+  // directory by its parent. That works where the parent is the root cgroup
+  // or holds no process; elsewhere (a systemd unit with Delegate=yes holding
+  // the agent itself) it fails, and the caps fall back to per-task means.
+  for (const char* controller : {"+cpu", "+memory"}) {
+    (void)WriteCgroupFile(parent + "/cgroup.subtree_control", controller);
+  }
+  auto controllers = ReadFile(path + "/cgroup.controllers");
+  std::string available = controllers.ok() ? *controllers : "";
+  std::unique_ptr<CgroupSubtree> subtree(
+      new CgroupSubtree(path, ListsController(available, "cpu"), ListsController(available, "memory")));
   // A probe task cgroup proves freezing is possible here before we rely on it.
   auto probe = subtree->NewTaskCgroup();
   if (!probe.ok()) return Unavailable(probe.error().message);
@@ -87,6 +124,16 @@ Result<std::unique_ptr<CgroupSubtree>> CgroupSubtree::Open() {
 }
 
 CgroupSubtree::~CgroupSubtree() { ::rmdir(path_.c_str()); }
+
+Status CgroupSubtree::SetCpuMax(int64_t percent, int64_t cores) {
+  if (!has_cpu_) return Unavailable("the cpu controller is not enabled for " + path_);
+  return WriteCgroupFile(path_ + "/cpu.max", CpuMaxText(percent, cores));
+}
+
+Status CgroupSubtree::SetMemoryMax(int64_t bytes) {
+  if (!has_memory_) return Unavailable("the memory controller is not enabled for " + path_);
+  return WriteCgroupFile(path_ + "/memory.max", bytes > 0 ? std::to_string(bytes) : "max");
+}
 
 Result<std::unique_ptr<CgroupFreezer>> CgroupSubtree::NewTaskCgroup() {
   return CgroupFreezer::Create(path_ + "/task-" + std::to_string(next_task_++));

@@ -2,7 +2,9 @@
 // under the cgroup the agent runs in, where each task gets a CgroupFreezer.
 // The v2 mount is found in /proc/self/mountinfo, so pure v2 (/sys/fs/cgroup)
 // and hybrid (/sys/fs/cgroup/unified) hosts both work; under systemd the
-// agent's unit needs Delegate=yes. Thread-safe; removed on destruction.
+// agent's unit needs Delegate=yes. Where the cpu and memory controllers reach
+// it, caps on all tasks together are set on this directory (cpu.max,
+// memory.max). Thread-safe; removed on destruction.
 #pragma once
 
 #include <atomic>
@@ -23,10 +25,21 @@ class CgroupSubtree {
   const std::string& path() const { return path_; }
   Result<std::unique_ptr<CgroupFreezer>> NewTaskCgroup();
 
+  // Whether cpu.max / memory.max can cap the subtree (the controller is
+  // enabled for it by its parent).
+  bool has_cpu() const { return has_cpu_; }
+  bool has_memory() const { return has_memory_; }
+  // All tasks together get at most `percent` of `cores` CPUs' time; 0 or 100: no cap.
+  Status SetCpuMax(int64_t percent, int64_t cores);
+  // All tasks together use at most `bytes` of memory; 0: no cap.
+  Status SetMemoryMax(int64_t bytes);
+
  private:
-  explicit CgroupSubtree(std::string path) : path_(std::move(path)) {}
+  CgroupSubtree(std::string path, bool has_cpu, bool has_memory)
+      : path_(std::move(path)), has_cpu_(has_cpu), has_memory_(has_memory) {}
 
   const std::string path_;
+  const bool has_cpu_, has_memory_;
   std::atomic<int64_t> next_task_{1};
 };
 
@@ -34,5 +47,10 @@ class CgroupSubtree {
 std::optional<std::string> FindCgroup2Mount(const std::string& mountinfo);
 // This process's v2 cgroup ("/a/b"), from the text of /proc/self/cgroup.
 std::optional<std::string> OwnCgroup2Path(const std::string& proc_cgroup);
+// Whether the text of a cgroup.controllers file lists `controller`.
+bool ListsController(const std::string& controllers, const std::string& controller);
+// The text of cpu.max for `percent` of `cores` CPUs over a 100 ms period
+// ("max 100000" for no cap).
+std::string CpuMaxText(int64_t percent, int64_t cores);
 
 }  // namespace gleaner::agent

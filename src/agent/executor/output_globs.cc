@@ -37,8 +37,8 @@ Result<std::vector<OutputFile>> MatchOutputs(const std::string& work_dir, const 
   if (ec) return Internal("cannot resolve work dir '" + work_dir + "': " + ec.message());
   std::map<std::string, std::string> found;  // name -> path; ordered and unique
   for (const auto& pattern : patterns) {
-    if (!api::IsSafeRelativePath(pattern)) {
-      return InvalidArgument("output pattern '" + pattern + "' must be relative to the work dir, without '..'");
+    if (std::string why = api::WhyUnsafePath(pattern); !why.empty()) {
+      return InvalidArgument("output pattern '" + pattern + "' must stay inside the work dir: " + why);
     }
     glob_t matches{};
     int rc = ::glob((EscapeGlob(root.string()) + "/" + pattern).c_str(), 0, nullptr, &matches);

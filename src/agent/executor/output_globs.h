@@ -16,7 +16,8 @@ struct OutputFile {
 
 // Regular files under `work_dir` matching any of `patterns` (glob(3), relative
 // to work_dir), each once, sorted by name. A pattern matching nothing is fine.
-// Absolute patterns and patterns with ".." are refused; symlinks and matches
+// Patterns api::WhyUnsafePath refuses (absolute, "..", NUL, ...) are refused
+// here too, in case a server let one through; symlinks and matches
 // whose real path leaves work_dir are skipped, so a task cannot export files
 // that are not its own.
 Result<std::vector<OutputFile>> MatchOutputs(const std::string& work_dir, const std::vector<std::string>& patterns);

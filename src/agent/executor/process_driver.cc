@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -19,6 +20,8 @@
 
 #include "agent/executor/group_stopper.h"
 #include "agent/executor/process_supervisor.h"
+#include "agent/executor/task_limits.h"
+#include "agent/executor/task_processes.h"
 
 namespace gleaner::agent {
 
@@ -26,6 +29,11 @@ namespace {
 
 // Everything the child needs, built before fork: in a threaded process the
 // child may only make async-signal-safe calls, so it must not allocate.
+struct Rlimit {
+  int resource;
+  rlim_t value;
+};
+
 struct ChildPlan {
   std::vector<std::string> arg_storage;
   std::vector<std::string> env_storage;
@@ -36,11 +44,30 @@ struct ChildPlan {
   pid_t agent_pid = 0;
   int stdin_fd = -1, stdout_fd = -1, stderr_fd = -1;
   int cgroup_procs_fd = -1;  // the task's cgroup.procs, or -1 without a cgroup
+  bool ignore_sigterm = false;  // bubblewrap must outlive a SIGTERM to the group (sandbox.h)
+  std::vector<Rlimit> limits;
 };
 
-ChildPlan MakeChildPlan(const TaskLaunch& launch, const TaskUser* user) {
+std::vector<Rlimit> RlimitsOf(const TaskLimits& limits) {
+  std::vector<Rlimit> out = {{RLIMIT_NPROC, static_cast<rlim_t>(limits.processes)},
+                             {RLIMIT_FSIZE, static_cast<rlim_t>(limits.file_size)},
+                             {RLIMIT_NOFILE, static_cast<rlim_t>(limits.open_files)},
+                             {RLIMIT_CORE, static_cast<rlim_t>(limits.core_size)}};
+  if (limits.address_space) out.push_back({RLIMIT_AS, static_cast<rlim_t>(*limits.address_space)});
+  return out;
+}
+
+ChildPlan MakeChildPlan(const TaskLaunch& launch, const TaskUser* user, const SandboxConfig& sandbox,
+                        const TaskLimits& limits) {
   ChildPlan plan;
-  plan.arg_storage = launch.command;
+  if (sandbox.mode == SandboxMode::kBubblewrap) {
+    SandboxSpec spec{sandbox.bwrap, std::filesystem::absolute(launch.work_dir).string(), launch.network};
+    plan.arg_storage = BubblewrapArgv(spec, launch.command);
+    plan.ignore_sigterm = true;
+  } else {
+    plan.arg_storage = launch.command;
+  }
+  plan.limits = RlimitsOf(limits);
   for (const auto& [key, value] : launch.env) plan.env_storage.push_back(key + "=" + value);
   for (auto& s : plan.arg_storage) plan.argv.push_back(s.data());
   plan.argv.push_back(nullptr);
@@ -72,8 +99,12 @@ void WriteStderr(const char* text) {
 }
 
 [[noreturn]] void RunChild(const ChildPlan& plan) {
-  // First of all, so that nothing the task ever forks is outside its cgroup
-  // (and while still root, who may move processes).
+  // First of all (the parent waits for it): a session of its own, so no
+  // controlling terminal to inject keystrokes into, and a process group whose
+  // id is the child's pid, for the supervisor's signals.
+  if (::setsid() < 0) ChildFail("cannot create a session", nullptr, errno);
+  // Before anything forks, so that nothing the task ever forks is outside its
+  // cgroup (and while still root, who may move processes).
   if (plan.cgroup_procs_fd >= 0 && ::write(plan.cgroup_procs_fd, "0", 1) != 1) {
     ChildFail("cannot join the task's cgroup", nullptr, errno);
   }
@@ -82,18 +113,26 @@ void WriteStderr(const char* text) {
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
   for (int sig = 1; sig < NSIG; ++sig) ::signal(sig, SIG_DFL);
+  if (plan.ignore_sigterm) ::signal(SIGTERM, SIG_IGN);
 
   if (::dup2(plan.stdin_fd, STDIN_FILENO) < 0 || ::dup2(plan.stdout_fd, STDOUT_FILENO) < 0 ||
       ::dup2(plan.stderr_fd, STDERR_FILENO) < 0) {
     ::_exit(127);
   }
-  if (::setpgid(0, 0) != 0) ChildFail("cannot create a process group", nullptr, errno);
   // The desktop's owner comes first: lowest CPU share, idle scheduling, idle I/O.
   if (::setpriority(PRIO_PROCESS, 0, 19) != 0) ChildFail("cannot set nice 19", nullptr, errno);
   sched_param param{};
   if (::sched_setscheduler(0, SCHED_IDLE, &param) != 0) ChildFail("cannot set SCHED_IDLE", nullptr, errno);
   if (::syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0, IOPRIO_PRIO_VALUE(IOPRIO_CLASS_IDLE, 0)) != 0) {
     ChildFail("cannot set idle I/O priority", nullptr, errno);
+  }
+  // Soft and hard alike, never above the hard limit we have.
+  for (const Rlimit& limit : plan.limits) {
+    rlimit current{};
+    if (::getrlimit(limit.resource, &current) != 0) ChildFail("cannot read a resource limit", nullptr, errno);
+    rlim_t value = current.rlim_max == RLIM_INFINITY ? limit.value : std::min(limit.value, current.rlim_max);
+    rlimit wanted{value, value};
+    if (::setrlimit(limit.resource, &wanted) != 0) ChildFail("cannot set a resource limit", nullptr, errno);
   }
   if (plan.user != nullptr) {
     gid_t gid = plan.user->gid;
@@ -129,6 +168,18 @@ Status HandOverWorkDir(const std::string& work_dir, const TaskUser& user) {
   return OkStatus();
 }
 
+// The child makes itself a session and group leader first of all; a kill
+// right after fork must find that group, so the parent waits for it (or for
+// the child's end).
+void AwaitOwnGroup(pid_t pid) {
+  for (;;) {
+    if (::getpgid(pid) == pid) return;
+    siginfo_t info{};
+    if (::waitid(P_PID, pid, &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == pid) return;
+    ::usleep(100);
+  }
+}
+
 Result<std::pair<UniqueFd, UniqueFd>> MakePipe() {
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) return Internal(std::string("cannot create a pipe: ") + std::strerror(errno));
@@ -137,16 +188,28 @@ Result<std::pair<UniqueFd, UniqueFd>> MakePipe() {
 
 }  // namespace
 
-ProcessDriver::ProcessDriver(std::optional<TaskUser> task_user, std::unique_ptr<CgroupSubtree> cgroups)
-    : task_user_(std::move(task_user)), cgroups_(std::move(cgroups)) {
+ProcessDriver::ProcessDriver(std::optional<TaskUser> task_user, std::unique_ptr<CgroupSubtree> cgroups,
+                             SandboxConfig sandbox, int64_t slots)
+    : task_user_(std::move(task_user)), cgroups_(std::move(cgroups)), sandbox_(std::move(sandbox)),
+      slots_(std::max<int64_t>(1, slots)) {
   ::prctl(PR_SET_CHILD_SUBREAPER, 1);
 }
 
 DriverCapabilities ProcessDriver::capabilities() const {
-  return {"process", Isolation::kProcessGroup, cgroups_ ? SuspendMethod::kFreezer : SuspendMethod::kSignals};
+  auto suspend = cgroups_ ? SuspendMethod::kFreezer : SuspendMethod::kSignals;
+  switch (sandbox_.mode) {
+    case SandboxMode::kBubblewrap: return {"bubblewrap", Isolation::kNamespaces, suspend};
+    case SandboxMode::kUnsandboxed: return {"process", Isolation::kProcessGroup, suspend};
+    case SandboxMode::kRefuse: break;
+  }
+  return {"none", Isolation::kUnavailable, suspend};
 }
 
 Result<TaskExit> ProcessDriver::Run(const TaskLaunch& launch, const KillSwitch& kill, TaskControl& control) {
+  if (sandbox_.mode == SandboxMode::kRefuse) {
+    return Unavailable("this agent cannot sandbox tasks (" + sandbox_.why_none +
+                       ") and was not started with --allow-unsandboxed, so it runs none");
+  }
   if (launch.command.empty()) return InvalidArgument("the task has no command");
   if (task_user_) GLEANER_RETURN_IF_ERROR(HandOverWorkDir(launch.work_dir, *task_user_));
   auto out = OutputCapture::Create(launch.stdout_path, launch.output_cap);
@@ -167,7 +230,13 @@ Result<TaskExit> ProcessDriver::Run(const TaskLaunch& launch, const KillSwitch& 
     cgroup = std::move(*created);
   }
 
-  ChildPlan plan = MakeChildPlan(launch, task_user_ ? &*task_user_ : nullptr);
+  uid_t uid = task_user_ ? task_user_->uid : ::getuid();
+  TaskLimits limits = LimitsForTask(launch.memory, slots_, CountThreadsOfUser(uid));
+  // The owner policy's memory cap where no cgroup holds it (resource_caps.h).
+  if (int64_t cap = control.address_space_limit(); cap > 0) {
+    limits.address_space = std::min(limits.address_space.value_or(cap), cap);
+  }
+  ChildPlan plan = MakeChildPlan(launch, task_user_ ? &*task_user_ : nullptr, sandbox_, limits);
   plan.cgroup_procs_fd = cgroup ? cgroup->procs_fd() : -1;
   plan.stdin_fd = dev_null.get();
   plan.stdout_fd = out_pipe->second.get();
@@ -176,7 +245,7 @@ Result<TaskExit> ProcessDriver::Run(const TaskLaunch& launch, const KillSwitch& 
   if (pid < 0) return Internal(std::string("cannot fork: ") + std::strerror(errno));
   if (pid == 0) RunChild(plan);
 
-  ::setpgid(pid, pid);  // as the child does: a kill right after fork must reach the group
+  AwaitOwnGroup(pid);
   out_pipe->second.Reset();
   err_pipe->second.Reset();
   UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
@@ -186,14 +255,14 @@ Result<TaskExit> ProcessDriver::Run(const TaskLaunch& launch, const KillSwitch& 
     ::waitpid(pid, nullptr, 0);
     return Internal(std::string("pidfd_open failed: ") + std::strerror(saved));
   }
-  GroupStopper stopper(pid);
+  GroupStopper stopper(pid, TaskMarker(launch.env));  // reaches processes that left the group too
   Pausable& pausable = cgroup ? static_cast<Pausable&>(*cgroup) : stopper;
   if (Status attached = control.Attach(pausable); !attached.ok()) {
     spdlog::warn("cannot suspend a task as asked: {}", attached.message());
   }
   auto exit = SuperviseTask({pid, std::move(pidfd), std::move(out_pipe->first), std::move(err_pipe->first),
                              std::move(*out), std::move(*err)},
-                            launch, kill);
+                            launch, kill, &control);  // the timeout leaves out owner suspensions
   control.Detach();
   return exit;
 }

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <csignal>
 
+#include "agent/executor/task_processes.h"
 #include "common/units.h"
 
 namespace gleaner::agent {
@@ -20,6 +21,7 @@ using Clock = std::chrono::steady_clock;
 // that escaped the group may hold one forever, so draining is bounded.
 constexpr Millis kDrainLimit{1000};
 constexpr size_t kReadChunk = 64 * 1024;
+constexpr Millis kKillLimit{1000};
 
 Millis CpuOf(const rusage& usage) {
   auto ms = [](const timeval& tv) { return Millis(tv.tv_sec * 1000 + tv.tv_usec / 1000); };
@@ -28,14 +30,15 @@ Millis CpuOf(const rusage& usage) {
 
 class Supervisor {
  public:
-  Supervisor(StartedTask task, const TaskLaunch& launch, const KillSwitch& kill)
+  Supervisor(StartedTask task, const TaskLaunch& launch, const KillSwitch& kill, const TaskControl* control)
       : pid_(task.pid), pidfd_(std::move(task.pidfd)), out_pipe_(std::move(task.stdout_pipe)),
         err_pipe_(std::move(task.stderr_pipe)), out_(std::move(task.stdout_capture)),
-        err_(std::move(task.stderr_capture)), launch_(launch), kill_(kill) {}
+        err_(std::move(task.stderr_capture)), launch_(launch), kill_(kill), control_(control) {}
 
   Result<TaskExit> Run() {
     auto start = Clock::now();
     if (launch_.timeout.count() > 0) timeout_at_ = start + launch_.timeout;
+    suspended_at_start_ = Suspended(start);
     while (!Done()) Step();
     result_.wall = std::chrono::duration_cast<Millis>(exited_at_ - start);
     Reap();
@@ -71,18 +74,18 @@ class Supervisor {
       exited_ = true;
       exited_at_ = now;
       drain_until_ = now + kDrainLimit;
-      ::killpg(pid_, SIGKILL);  // nothing the task forked may outlive it
+      (void)SignalTask(pid_, marker_, SIGKILL, &escaped_);  // nothing the task forked may outlive it
     }
     if (ready(kill_slot)) {
       auto request = kill_.request();
       result_.kill_cause = request->cause;
       Terminate(request->Words(), request->grace, now);
     }
-    if (!exited_ && !stopping_ && timeout_at_ && now >= *timeout_at_) {
+    if (!exited_ && !stopping_ && timeout_at_ && now >= TimeoutAt(now)) {
       Terminate("timed out after " + FormatDuration(launch_.timeout), launch_.timeout_grace, now);
     }
     if (!exited_ && sigkill_at_ && now >= *sigkill_at_) {
-      ::killpg(pid_, SIGKILL);
+      (void)SignalTask(pid_, marker_, SIGKILL, &escaped_);
       sigkill_at_.reset();
     }
     if (ready(out_slot)) Drain(out_pipe_, out_);
@@ -95,17 +98,26 @@ class Supervisor {
       if (t && (!next || *t < *next)) next = t;
     };
     if (exited_) consider(drain_until_);
-    if (!stopping_) consider(timeout_at_);
+    if (!stopping_ && timeout_at_) consider(TimeoutAt(Clock::now()));
     consider(sigkill_at_);
     if (!next) return -1;
     auto ms = std::chrono::ceil<Millis>(*next - Clock::now()).count();
     return static_cast<int>(std::max<int64_t>(0, ms));
   }
 
+  Millis Suspended(Clock::time_point now) const { return control_ ? control_->SuspendedTotal(now) : Millis(0); }
+
+  // The timeout counts only time the task could run: every moment the owner
+  // kept it suspended moves the deadline on (while suspended, each wake-up
+  // finds the deadline further away).
+  Clock::time_point TimeoutAt(Clock::time_point now) const {
+    return *timeout_at_ + (Suspended(now) - suspended_at_start_);
+  }
+
   void Terminate(std::string because, Millis grace, Clock::time_point now) {
     stopping_ = true;
     result_.stopped_because = std::move(because);
-    ::killpg(pid_, SIGTERM);
+    (void)SignalTask(pid_, marker_, SIGTERM, &escaped_);  // detached processes get the checkpoint signal too
     sigkill_at_ = now + grace;
   }
 
@@ -136,6 +148,9 @@ class Supervisor {
       if (reaped < 0) break;
       result_.cpu += CpuOf(orphan);
     }
+    // Processes that left the group (setsid) came to us too when their
+    // parents died: kill and reap them, or they would outlive the task.
+    KillAndReapEscaped(pid_, marker_, std::move(escaped_), kKillLimit);
   }
 
   const pid_t pid_;
@@ -143,8 +158,14 @@ class Supervisor {
   OutputCapture out_, err_;
   const TaskLaunch& launch_;
   const KillSwitch& kill_;
+  const TaskControl* const control_;
+  const std::string marker_ = TaskMarker(launch_.env);
+  // Left the group and were signalled: to be reaped, even once dead (a
+  // zombie's environment, and so its marker, can no longer be read).
+  std::set<pid_t> escaped_;
 
   TaskExit result_;
+  Millis suspended_at_start_{0};  // suspended before the task started: not this run's
   bool exited_ = false;
   bool stopping_ = false;
   Clock::time_point exited_at_, drain_until_;
@@ -153,8 +174,9 @@ class Supervisor {
 
 }  // namespace
 
-Result<TaskExit> SuperviseTask(StartedTask task, const TaskLaunch& launch, const KillSwitch& kill) {
-  return Supervisor(std::move(task), launch, kill).Run();
+Result<TaskExit> SuperviseTask(StartedTask task, const TaskLaunch& launch, const KillSwitch& kill,
+                               const TaskControl* control) {
+  return Supervisor(std::move(task), launch, kill, control).Run();
 }
 
 }  // namespace gleaner::agent

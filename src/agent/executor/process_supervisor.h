@@ -1,7 +1,9 @@
 // SuperviseTask watches one started task, a local process group, until its
 // main process has exited and its output is drained: it enforces the timeout
-// and the kill switch (SIGTERM to the group, grace, SIGKILL), kills the whole
-// group once the main process is gone, reaps it and says how the task ended.
+// (not counting time suspended by the owner) and the kill switch (SIGTERM to
+// the group, grace, SIGKILL), kills the whole group and whatever left it
+// (task_processes.h) once the main process is gone, reaps them and says how
+// the task ended.
 // Blocking, one call per task; any driver whose task is a process group (plain
 // or inside bubblewrap) can use it.
 #pragma once
@@ -22,6 +24,9 @@ struct StartedTask {
   OutputCapture stdout_capture, stderr_capture;
 };
 
-Result<TaskExit> SuperviseTask(StartedTask task, const TaskLaunch& launch, const KillSwitch& kill);
+// With `control`, the timeout leaves out the time the owner kept the task
+// suspended (TaskControl::SuspendedTotal).
+Result<TaskExit> SuperviseTask(StartedTask task, const TaskLaunch& launch, const KillSwitch& kill,
+                               const TaskControl* control = nullptr);
 
 }  // namespace gleaner::agent

@@ -11,14 +11,36 @@ constexpr size_t kMaxEvents = 32;
 
 }  // namespace
 
-Status TaskControl::Suspend() { return Set(true); }
-Status TaskControl::Resume() { return Set(false); }
-
-Status TaskControl::Set(bool suspend) {
+Status TaskControl::Suspend() {
   std::lock_guard lock(mu_);
+  return Update(true, throttled_);
+}
+
+Status TaskControl::Resume() {
+  std::lock_guard lock(mu_);
+  return Update(false, throttled_);
+}
+
+Status TaskControl::Throttle(bool throttled) {
+  std::lock_guard lock(mu_);
+  return Update(suspended_, throttled);
+}
+
+Status TaskControl::Update(bool suspend, bool throttle) {
+  bool was_paused = suspended_ || throttled_, pause = suspend || throttle;
+  if (task_ != nullptr && pause != was_paused) {
+    GLEANER_RETURN_IF_ERROR(pause ? task_->Pause() : task_->Unpause());
+  }
+  throttled_ = throttle;
   if (suspended_ == suspend) return OkStatus();
-  if (task_ != nullptr) GLEANER_RETURN_IF_ERROR(suspend ? task_->Pause() : task_->Unpause());
   suspended_ = suspend;
+  auto now = Clock::now();
+  if (suspend) {
+    suspended_at_ = now;
+  } else if (suspended_at_) {
+    suspended_before_ += std::chrono::duration_cast<std::chrono::milliseconds>(now - *suspended_at_);
+    suspended_at_.reset();
+  }
   if (events_.size() < kMaxEvents) events_.push_back({NowUnixMillis(), attempt_id_, suspend ? "suspended" : "resumed"});
   return OkStatus();
 }
@@ -26,6 +48,15 @@ Status TaskControl::Set(bool suspend) {
 bool TaskControl::suspended() const {
   std::lock_guard lock(mu_);
   return suspended_;
+}
+
+std::chrono::milliseconds TaskControl::SuspendedTotal(Clock::time_point now) const {
+  std::lock_guard lock(mu_);
+  auto total = suspended_before_;
+  if (suspended_at_ && now > *suspended_at_) {
+    total += std::chrono::duration_cast<std::chrono::milliseconds>(now - *suspended_at_);
+  }
+  return total;
 }
 
 void TaskControl::Note(const std::string& what) {
@@ -38,10 +69,20 @@ std::vector<api::AttemptEvent> TaskControl::events() const {
   return events_;
 }
 
+void TaskControl::set_address_space_limit(int64_t bytes) {
+  std::lock_guard lock(mu_);
+  address_space_limit_ = bytes;
+}
+
+int64_t TaskControl::address_space_limit() const {
+  std::lock_guard lock(mu_);
+  return address_space_limit_;
+}
+
 Status TaskControl::Attach(Pausable& task) {
   std::lock_guard lock(mu_);
   task_ = &task;
-  return suspended_ ? task.Pause() : OkStatus();
+  return suspended_ || throttled_ ? task.Pause() : OkStatus();
 }
 
 void TaskControl::Detach() {

@@ -1,6 +1,6 @@
 // A TaskDriver runs one task to its end in a prepared work directory: the seam
-// between the agent and how tasks are isolated (plain process now, bubblewrap
-// later, fakes in tests), and how they are suspended. Implementations are
+// between the agent and how tasks are isolated (plain process or bubblewrap,
+// fakes in tests), and how they are suspended. Implementations are
 // thread-safe: each attempt's thread calls Run concurrently, and Run blocks
 // until every process is gone.
 #pragma once
@@ -22,6 +22,7 @@ namespace gleaner::agent {
 enum class Isolation {
   kProcessGroup,  // own process group and unprivileged user; shares the host's view
   kNamespaces,    // own mount/pid/net namespaces as well
+  kUnavailable,   // cannot isolate tasks and may not run them without: runs none
 };
 enum class SuspendMethod {
   kSignals,  // SIGSTOP/SIGCONT to the task's process group
@@ -43,6 +44,8 @@ struct TaskLaunch {
   int64_t output_cap = 1 << 20;            // bytes kept per capture
   Millis timeout{0};                       // 0 = none
   Millis timeout_grace{std::chrono::seconds(5)};
+  bool network = false;                    // the task may use the host's network (sandboxed drivers)
+  int64_t memory = 0;                      // bytes the task asked for; 0 = unstated (sizes RLIMIT_AS)
 };
 
 struct TaskExit {

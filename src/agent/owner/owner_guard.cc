@@ -15,8 +15,10 @@ int LocalMinuteOfWeek(int64_t unix_ms) {
   return ((local.tm_wday + 6) % 7) * 24 * 60 + local.tm_hour * 60 + local.tm_min;
 }
 
-OwnerGuard::OwnerGuard(std::function<void()> on_change, Millis vacate_grace)
-    : on_change_(std::move(on_change)), vacate_grace_(vacate_grace), window_(*api::WeekWindow::Parse("")) {}
+OwnerGuard::OwnerGuard(std::function<void()> on_change, Millis vacate_grace, ResourceCaps* caps)
+    : on_change_(std::move(on_change)), vacate_grace_(vacate_grace), caps_(caps), window_(*api::WeekWindow::Parse("")) {
+  if (caps_) caps_->Set(policy_.max_cpu_percent, policy_.max_memory);
+}
 
 void OwnerGuard::SetPolicy(const api::Policy& policy) {
   // The server validated it; a window this agent cannot read keeps the old policy.
@@ -28,6 +30,7 @@ void OwnerGuard::SetPolicy(const api::Policy& policy) {
   std::lock_guard lock(mu_);
   policy_ = policy;
   window_ = *window;
+  if (caps_) caps_->Set(policy.max_cpu_percent, policy.max_memory);
 }
 
 void OwnerGuard::Observe(const OwnerView& owner) {
@@ -77,6 +80,7 @@ void OwnerGuard::Apply(const Decision& decision) {
 void OwnerGuard::Track(int64_t attempt_id, TaskControl& control, KillSwitch& kill) {
   std::lock_guard lock(mu_);
   tracked_[attempt_id] = Tracked{&control, &kill};
+  if (caps_) caps_->Track(attempt_id, control);
   if (decision_ && !decision_->run) {
     (void)control.Suspend();
     if (!suspended_since_) suspended_since_ = NowUnixMillis();
@@ -85,14 +89,20 @@ void OwnerGuard::Track(int64_t attempt_id, TaskControl& control, KillSwitch& kil
 
 void OwnerGuard::Forget(int64_t attempt_id) {
   std::lock_guard lock(mu_);
+  if (caps_) caps_->Forget(attempt_id);
   tracked_.erase(attempt_id);
   if (tracked_.empty()) suspended_since_.reset();
 }
 
 int64_t OwnerGuard::SlotsAllowed(int64_t slots) const {
   std::lock_guard lock(mu_);
-  if (decision_ && !decision_->run) return 0;
+  if (!decision_ || !decision_->run) return 0;
   return policy_.max_cpus > 0 ? std::min(slots, policy_.max_cpus) : slots;
+}
+
+int64_t OwnerGuard::MemoryOffered() const {
+  std::lock_guard lock(mu_);
+  return policy_.max_memory;
 }
 
 api::HostActivity OwnerGuard::Activity() const {
@@ -104,6 +114,9 @@ api::HostActivity OwnerGuard::Activity() const {
   if (decision_) {
     activity.run_state = RunStateName(decision_->state);
     activity.why = decision_->why;
+  }
+  if (std::string caps = caps_ ? caps_->Describe() : ""; !caps.empty()) {
+    activity.why += activity.why.empty() ? caps : "; " + caps;
   }
   return activity;
 }

@@ -1,7 +1,10 @@
 // OwnerGuard applies the owner policy to the attempts this agent runs: on
 // every OwnerView from the monitor's thread it decides (agent/policy.h) and
 // suspends, resumes or vacates the tracked tasks directly, then tells the
-// agent loop whether it may take work and what to report. Thread-safe.
+// agent loop whether it may take work and what to report. It hands the
+// policy's CPU and memory caps to ResourceCaps. Until its first decision it
+// allows no work: an agent that has not yet looked at its owner must not take
+// a task only to suspend it at once. Thread-safe.
 #pragma once
 
 #include <chrono>
@@ -11,6 +14,7 @@
 #include <optional>
 
 #include "agent/executor/kill_switch.h"
+#include "agent/executor/resource_caps.h"
 #include "agent/executor/task_control.h"
 #include "agent/policy.h"
 
@@ -20,7 +24,9 @@ class OwnerGuard {
  public:
   // `on_change` runs (on the monitor's thread) when the run state changes,
   // so the loop reports it and asks for work without waiting a whole poll.
-  explicit OwnerGuard(std::function<void()> on_change, Millis vacate_grace = std::chrono::seconds(10));
+  // `caps` (may be null, e.g. in tests) outlives the guard.
+  explicit OwnerGuard(std::function<void()> on_change, Millis vacate_grace = std::chrono::seconds(10),
+                      ResourceCaps* caps = nullptr);
 
   // The policy in force, from the server; applied at the next observation.
   void SetPolicy(const api::Policy& policy);
@@ -30,8 +36,11 @@ class OwnerGuard {
   void Track(int64_t attempt_id, TaskControl& control, KillSwitch& kill);
   void Forget(int64_t attempt_id);
 
-  // Slots new work may use now, of `slots` (0 while work may not run).
+  // Slots new work may use now, of `slots` (0 while work may not run, and
+  // before the first observation).
   int64_t SlotsAllowed(int64_t slots) const;
+  // Memory the agent offers tasks, for the scheduler: the policy's cap; 0 = no cap.
+  int64_t MemoryOffered() const;
   api::HostActivity Activity() const;
 
  private:
@@ -43,6 +52,7 @@ class OwnerGuard {
 
   const std::function<void()> on_change_;
   const Millis vacate_grace_;
+  ResourceCaps* const caps_;
 
   mutable std::mutex mu_;
   api::Policy policy_;                       // guarded by mu_

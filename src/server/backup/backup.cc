@@ -55,9 +55,29 @@ std::set<std::string> ReferencedBlobs(const Snapshot& snapshot) {
     for (const auto& out : task.outcome.outputs) shas.insert(out.sha256);
     if (task.outcome.stdout_ref) shas.insert(task.outcome.stdout_ref->sha256);
     if (task.outcome.stderr_ref) shas.insert(task.outcome.stderr_ref->sha256);
+    if (task.checkpoint) shas.insert(task.checkpoint->sha256);
   }
   return shas;
 }
+
+namespace {
+
+// The server's CA (tls/ca.key and ca.pem), when it has one: every enrolled
+// agent pins it, so a restored server must keep it. The key stays 0600.
+Status CopyCertificateAuthority(const std::string& from_dir, const std::string& to_dir) {
+  if (!fs::exists(from_dir + "/tls/ca.pem")) return OkStatus();
+  std::error_code ec;
+  fs::create_directories(to_dir + "/tls", ec);
+  if (ec) return Internal("cannot create '" + to_dir + "/tls': " + ec.message());
+  for (const auto& [name, mode] : {std::pair{"ca.key", 0600}, std::pair{"ca.pem", 0644}}) {
+    auto bytes = ReadFile(from_dir + "/tls/" + name);
+    if (!bytes.ok()) return bytes.error();
+    GLEANER_RETURN_IF_ERROR(WriteFileDurably(to_dir + "/tls/" + name, *bytes, mode));
+  }
+  return OkStatus();
+}
+
+}  // namespace
 
 Result<api::BackupResponse> TakeBackup(const std::string& db_path, const BlobStore& blobs, const std::string& to) {
   GLEANER_RETURN_IF_ERROR(RequireEmptyDir(to, "backup directory"));
@@ -77,6 +97,7 @@ Result<api::BackupResponse> TakeBackup(const std::string& db_path, const BlobSto
     summary.blobs++;
     summary.blob_bytes += static_cast<int64_t>(fs::file_size(blobs.PathOf(sha)));
   }
+  GLEANER_RETURN_IF_ERROR(CopyCertificateAuthority(fs::path(db_path).parent_path().string(), to));
   nlohmann::json manifest = {{"format", 1},           {"created_at", NowUnixMillis()},
                              {"jobs", summary.jobs},  {"task_rows", summary.task_rows},
                              {"blobs", summary.blobs}, {"blob_bytes", summary.blob_bytes}};
@@ -106,6 +127,7 @@ Result<api::BackupResponse> RestoreBackup(const std::string& from, const std::st
     summary.blobs++;
     summary.blob_bytes += static_cast<int64_t>(fs::file_size(source->PathOf(sha)));
   }
+  GLEANER_RETURN_IF_ERROR(CopyCertificateAuthority(from, data_dir));
   auto check = CheckSqliteDatabase(db);
   if (!check.ok()) return check.error();
   if (!check->problems.empty()) return Internal("the restored database fails its check: " + check->problems.front());

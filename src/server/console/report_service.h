@@ -21,8 +21,12 @@ class ReportService {
   ~ReportService();  // waits for a query in progress
 
   boost::asio::awaitable<Result<std::vector<UsageRow>>> Usage(int64_t since);
+  boost::asio::awaitable<Result<std::vector<api::AuditEvent>>> Audit(AuditQuery query);
 
  private:
+  template <typename Rows, typename Query>
+  boost::asio::awaitable<Rows> OnReaderThread(Query query);
+
   std::unique_ptr<Store> reader_;
   boost::asio::thread_pool thread_{1};
 };

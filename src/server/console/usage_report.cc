@@ -4,6 +4,7 @@
 #include <map>
 
 #include "common/units.h"
+#include "server/http/request.h"
 
 namespace gleaner::server {
 namespace {
@@ -39,15 +40,7 @@ void Add(api::UsageLine& to, const UsageRow& row) {
 Result<ReportQuery> ParseReportQuery(const std::string& query, int64_t now) {
   ReportQuery q;
   std::string since = "7d";
-  size_t start = 0;
-  while (start < query.size()) {
-    size_t end = query.find('&', start);
-    if (end == std::string::npos) end = query.size();
-    std::string part = query.substr(start, end - start);
-    start = end + 1;
-    size_t eq = part.find('=');
-    std::string key = part.substr(0, eq);
-    std::string value = eq == std::string::npos ? "" : part.substr(eq + 1);
+  for (const auto& [key, value] : QueryParams(query)) {
     if (key == "since") {
       since = value;
     } else if (key == "by") {

@@ -5,6 +5,8 @@
 #include <filesystem>
 
 #include "api/json.h"
+#include "api/token_string.h"
+#include "common/clock.h"
 #include "common/secrets.h"
 #include "common/sha256.h"
 #include "server/backup/backup.h"
@@ -45,13 +47,41 @@ asio::awaitable<Result<Admission>> ApiHandlers::Admit(const Request& request) {
                               "--token or GLEANER_TOKEN; the first admin token is in <data>/admin.token)");
   }
   std::string hash = Sha256Hex(request.bearer);
-  auto authenticate = [hash](Scheduler& s, Batch&, int64_t) { return s.Authenticate(hash); };
-  auto who = co_await coordinator_.Run<std::optional<Principal>>(authenticate);
-  if (!who) co_return Unauthenticated("the token is not valid on this server; ask an admin for a new one");
-  Status allowed = Authorize(route->id, *who);
-  if (!allowed.ok()) co_return allowed.error();
-  admission.principal = *who;
+  auto authenticate = [hash](Scheduler& s, Batch&, int64_t now) { return s.Authenticate(hash, now); };
+  auto who = co_await coordinator_.Run<Result<std::optional<Principal>>>(authenticate);
+  Principal nobody;
+  if (!who.ok()) {
+    co_await AuditRefusal(request, nobody, who.error());
+    co_return who.error();
+  }
+  if (!*who) {
+    Error unknown = Unauthenticated(
+        "the token is not valid on this server (unknown, or from another server); ask an admin for a new one");
+    co_await AuditRefusal(request, nobody, unknown);
+    co_return unknown;
+  }
+  Status allowed = Authorize(route->id, **who);
+  if (!allowed.ok()) {
+    co_await AuditRefusal(request, **who, allowed.error());
+    co_return allowed.error();
+  }
+  admission.principal = **who;
+  admission.credential_hash = hash;
   co_return admission;
+}
+
+asio::awaitable<void> ApiHandlers::AuditRefusal(const Request& request, const Principal& who, const Error& why) {
+  if (!refusals_.Admit(request.peer, NowUnixMillis())) co_return;
+  spdlog::warn("refused {} {} from {} ({}): {}", request.method, request.path, request.peer,
+               who.name.empty() ? "no valid token" : who.name, why.message);
+  api::AuditEvent event = AuditOf(who, request.peer, "auth.refused", request.method + " " + request.path, why.message, 0);
+  event.outcome = "refused";
+  auto record = [event](Scheduler&, Batch& out, int64_t now) {
+    out.audit.push_back(event);
+    out.audit.back().at = now;
+    return true;
+  };
+  co_await coordinator_.Run<bool>(record);
 }
 
 asio::awaitable<Response> ApiHandlers::Handle(Request request, Admission admission) {
@@ -61,7 +91,7 @@ asio::awaitable<Response> ApiHandlers::Handle(Request request, Admission admissi
     case RouteId::kHealth:
       co_return Response::Json(200, R"({"status":"ok"})");
     case RouteId::kEnroll:
-      co_return co_await Enroll(request);
+      co_return co_await Enroll(request, admission);
     case RouteId::kSync:
       co_return co_await Sync(request, who);
     case RouteId::kBlobHead:
@@ -100,10 +130,12 @@ asio::awaitable<Response> ApiHandlers::Handle(Request request, Admission admissi
       co_return co_await coordinator_.Run<Response>(list);
     }
     case RouteId::kCancelJob: {
-      auto cancel = [id = route.job_id, who](Scheduler& s, Batch& out, int64_t now) {
+      auto cancel = [id = route.job_id, who, peer = request.peer](Scheduler& s, Batch& out, int64_t now) {
         Status access = CheckJobAccess(s, id, who);
         if (!access.ok()) return Response::FromError(access.error());
-        return JsonOrError(s.Cancel(id, now, out));
+        auto cancelled = s.Cancel(id, now, out);
+        if (cancelled.ok()) out.audit.push_back(AuditOf(who, peer, "job.cancel", "job " + std::to_string(id), "", now));
+        return JsonOrError(cancelled);
       };
       auto response = co_await coordinator_.Run<Response>(cancel);
       if (response.status == 200) spdlog::info("job {} cancelled by {}", route.job_id, who.name);
@@ -115,12 +147,22 @@ asio::awaitable<Response> ApiHandlers::Handle(Request request, Admission admissi
     }
     case RouteId::kCreateToken:
       co_return co_await CreateToken(request, who);
+    case RouteId::kListTokens:
+      co_return co_await ListTokens();
+    case RouteId::kRevokeToken:
+      co_return co_await RevokeToken(request, route.token, who);
+    case RouteId::kRevokeHost:
+      co_return co_await RevokeHost(request, route.host_id, who);
+    case RouteId::kAudit:
+      co_return co_await ReadAudit(request);
     case RouteId::kBackup:
       co_return co_await Backup(request, who);
     case RouteId::kReleaseHost: {
-      auto release = [id = route.host_id](Scheduler& s, Batch& out, int64_t now) {
+      auto release = [id = route.host_id, who, peer = request.peer](Scheduler& s, Batch& out, int64_t now) {
         Status st = s.ReleaseHost(id, now, out);
-        return st.ok() ? Response::Json(200, R"({"released":true})") : Response::FromError(st.error());
+        if (!st.ok()) return Response::FromError(st.error());
+        out.audit.push_back(AuditOf(who, peer, "host.release", "host " + std::to_string(id), "", now));
+        return Response::Json(200, R"({"released":true})");
       };
       auto response = co_await coordinator_.Run<Response>(release);
       if (response.status == 200) spdlog::info("host {} released from quarantine by {}", route.host_id, who.name);
@@ -147,8 +189,10 @@ asio::awaitable<Response> ApiHandlers::SetPolicy(const Request& request, const s
                                                  const Principal& who) {
   auto policy = api::Decode<api::Policy>(request.body);
   if (!policy.ok()) co_return Response::FromError(policy.error());
-  auto set = [host, policy = *policy](Scheduler& s, Batch& out, int64_t) -> Response {
+  auto set = [host, policy = *policy, who, peer = request.peer, body = request.body](Scheduler& s, Batch& out,
+                                                                                    int64_t now) -> Response {
     if (Status st = s.SetPolicy(host, policy, out); !st.ok()) return Response::FromError(st.error());
+    out.audit.push_back(AuditOf(who, peer, "policy.set", host.empty() ? "all hosts" : "host " + host, body, now));
     return JsonOrError(s.GetPolicy(host));
   };
   auto response = co_await coordinator_.Run<Response>(set);
@@ -156,16 +200,28 @@ asio::awaitable<Response> ApiHandlers::SetPolicy(const Request& request, const s
   co_return response;
 }
 
-asio::awaitable<Response> ApiHandlers::Enroll(const Request& request) {
+asio::awaitable<Response> ApiHandlers::Enroll(const Request& request, const Admission& admission) {
   auto req = api::Decode<api::EnrollRequest>(request.body);
   if (!req.ok()) co_return Response::FromError(req.error());
   if (req->facts.hostname.empty()) co_return Response::FromError(InvalidArgument("host facts need a hostname"));
   std::string credential = NewSecret("gla_");
   std::string hash = Sha256Hex(credential);
-  auto enroll = [req = *req, hash](Scheduler& s, Batch& out, int64_t now) { return s.Enroll(req, hash, now, out); };
-  auto host_id = co_await coordinator_.Run<int64_t>(enroll);
-  spdlog::info("host {} enrolled as {} from {} ({} slots)", req->facts.hostname, host_id, request.peer, req->slots);
-  co_return Response::Json(201, api::Encode(api::EnrollResponse{host_id, credential}));
+  auto enroll = [req = *req, hash, join = admission.credential_hash, who = admission.principal,
+                 peer = request.peer](Scheduler& s, Batch& out, int64_t now) -> Result<int64_t> {
+    // Checked again here, where uses are counted: two enrolments racing for
+    // a join token's last use cannot both have it.
+    auto token = s.tokens().Check(join, now);
+    if (!token.ok()) return token.error();
+    s.tokens().CountUse(join, out);
+    int64_t id = s.Enroll(req, hash, now, out);
+    out.audit.push_back(AuditOf(who, peer, "host.enrol", req.facts.hostname + " (host " + std::to_string(id) + ")",
+                                std::to_string(req.slots) + " slots", now));
+    return id;
+  };
+  auto host_id = co_await coordinator_.Run<Result<int64_t>>(enroll);
+  if (!host_id.ok()) co_return Response::FromError(host_id.error());
+  spdlog::info("host {} enrolled as {} from {} ({} slots)", req->facts.hostname, *host_id, request.peer, req->slots);
+  co_return Response::Json(201, api::Encode(api::EnrollResponse{*host_id, credential}));
 }
 
 asio::awaitable<Response> ApiHandlers::Sync(const Request& request, const Principal& who) {
@@ -200,15 +256,68 @@ asio::awaitable<Response> ApiHandlers::CreateToken(const Request& request, const
   if (!req.ok()) co_return Response::FromError(req.error());
   std::string token = NewSecret("glt_");
   std::string hash = Sha256Hex(token);
-  // A job belongs to its token's name, so unnamed tokens get names of their own.
-  std::string name = req->name.empty() ? std::string(api::RoleName(req->role)) + "-" + hash.substr(0, 8) : req->name;
-  auto add = [hash, role = req->role, name](Scheduler& s, Batch& out, int64_t now) {
-    s.AddToken(hash, role, name, now, out);
-    return true;
+  // A job belongs to its token's name, so unnamed tokens get names of their own (TokenBook).
+  auto add = [hash, req = *req, who, peer = request.peer](Scheduler& s, Batch& out, int64_t now) {
+    auto view = s.tokens().Create(hash, req, who.name, now, out);
+    if (view.ok()) {
+      std::string limits = std::string(api::RoleName(view->role)) + " token '" + view->name + "'" +
+                           (view->expires_at ? ", expires " + FormatUtc(view->expires_at) : ", never expires") +
+                           (view->max_uses ? ", " + std::to_string(view->max_uses) + " uses" : "");
+      out.audit.push_back(AuditOf(who, peer, "token.create", view->id, limits, now));
+    }
+    return view;
   };
-  co_await coordinator_.Run<bool>(add);
-  spdlog::info("{} token '{}' created by {}", api::RoleName(req->role), name, who.name);
-  co_return Response::Json(201, api::Encode(api::TokenCreateResponse{token, req->role}));
+  auto view = co_await coordinator_.Run<Result<api::TokenView>>(add);
+  if (!view.ok()) co_return Response::FromError(view.error());
+  spdlog::info("{} token '{}' ({}) created by {}", api::RoleName(view->role), view->name, view->id, who.name);
+  std::string token_string = api::FormatTokenString({token, advertised_url_, ca_sha256_});
+  co_return Response::Json(201, api::Encode(api::TokenCreateResponse{token_string, view->role, *view}));
+}
+
+asio::awaitable<Response> ApiHandlers::ListTokens() {
+  auto list = [](Scheduler& s, Batch&, int64_t now) { return api::TokenList{s.tokens().List(now)}; };
+  auto tokens = co_await coordinator_.Run<api::TokenList>(list);
+  co_return Response::Json(200, api::Encode(tokens));
+}
+
+asio::awaitable<Response> ApiHandlers::RevokeToken(const Request& request, const std::string& id,
+                                                   const Principal& who) {
+  // The id or name arrives as a path segment, percent-encoded.
+  std::string id_or_name = QueryParams("t=" + id).empty() ? id : QueryParams("t=" + id).front().second;
+  auto revoke = [id_or_name, who, peer = request.peer](Scheduler& s, Batch& out, int64_t now) {
+    auto view = s.tokens().Revoke(id_or_name, now, out);
+    if (view.ok()) {
+      out.audit.push_back(AuditOf(who, peer, "token.revoke", view->id, api::RoleName(view->role) + std::string(" token '") +
+                                                                             view->name + "'", now));
+    }
+    return view;
+  };
+  auto view = co_await coordinator_.Run<Result<api::TokenView>>(revoke);
+  if (view.ok()) spdlog::info("token '{}' ({}) revoked by {}", view->name, view->id, who.name);
+  co_return JsonOrError(view);
+}
+
+asio::awaitable<Response> ApiHandlers::RevokeHost(const Request& request, int64_t host_id, const Principal& who) {
+  auto revoke = [host_id, who, peer = request.peer](Scheduler& s, Batch& out, int64_t now) {
+    auto view = s.RevokeHost(host_id, now, out);
+    if (view.ok()) {
+      out.audit.push_back(AuditOf(who, peer, "host.revoke",
+                                  view->facts.hostname + " (host " + std::to_string(host_id) + ")",
+                                  "its credential is refused from now on; its attempts were requeued", now));
+    }
+    return view;
+  };
+  auto view = co_await coordinator_.Run<Result<api::HostView>>(revoke);
+  if (view.ok()) spdlog::info("host {} ({}) revoked by {}", view->facts.hostname, host_id, who.name);
+  co_return JsonOrError(view);
+}
+
+asio::awaitable<Response> ApiHandlers::ReadAudit(const Request& request) {
+  auto query = ParseAuditQuery(request.query, NowUnixMillis());
+  if (!query.ok()) co_return Response::FromError(query.error());
+  auto events = co_await reports_.Audit(*query);
+  if (!events.ok()) co_return Response::FromError(events.error());
+  co_return Response::Json(200, api::Encode(api::AuditList{std::move(*events)}));
 }
 
 asio::awaitable<Response> ApiHandlers::Backup(const Request& request, const Principal& who) {
@@ -219,6 +328,11 @@ asio::awaitable<Response> ApiHandlers::Backup(const Request& request, const Prin
         InvalidArgument("the backup directory must be an absolute path on the server's host, not '" + req->to + "'"));
   }
   spdlog::info("backup to {} started by {}", req->to, who.name);
+  auto note = [who, peer = request.peer, to = req->to](Scheduler&, Batch& out, int64_t now) {
+    out.audit.push_back(AuditOf(who, peer, "backup", to, "", now));
+    return true;
+  };
+  co_await coordinator_.Run<bool>(note);
   auto take = [db = db_path_, &blobs = blobs_, to = req->to] { return TakeBackup(db, blobs, to); };
   auto summary = co_await RunBlocking<Result<api::BackupResponse>>(take);
   if (!summary.ok()) co_return Response::FromError(summary.error());

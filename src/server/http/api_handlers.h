@@ -3,15 +3,18 @@
 //
 // The listener calls Admit() once the headers are in (so a request without a
 // valid credential is refused before its body is read), then Handle().
-// Thread-safe: holds no mutable state of its own.
+// Admin actions and refusals go to the audit log (server/auth/audit.h).
+// Thread-safe.
 #pragma once
 
 #include <utility>  // must precede Boost.Asio with Boost 1.74 in C++20
 
 #include <boost/asio/awaitable.hpp>
 
+#include "server/auth/audit.h"
 #include "server/blobs/blob_store.h"
 #include "server/console/console_handlers.h"
+#include "server/console/report_service.h"
 #include "server/coordinator.h"
 #include "server/http/request.h"
 #include "server/http/routes.h"
@@ -22,20 +25,34 @@ struct Admission {
   Route route;
   Principal principal;
   bool body_to_file = false;  // stream the body into a blob temp file
+  std::string credential_hash;  // of the bearer secret; a join token's is counted on enrolment
 };
 
 class ApiHandlers {
  public:
-  ApiHandlers(Coordinator& coordinator, const BlobStore& blobs, ConsoleHandlers& console, std::string db_path)
-      : coordinator_(coordinator), blobs_(blobs), console_(console), db_path_(std::move(db_path)) {}
+  ApiHandlers(Coordinator& coordinator, const BlobStore& blobs, ConsoleHandlers& console, ReportService& reports,
+              std::string db_path)
+      : coordinator_(coordinator), blobs_(blobs), console_(console), reports_(reports), db_path_(std::move(db_path)) {}
 
   boost::asio::awaitable<Result<Admission>> Admit(const Request& request);
   boost::asio::awaitable<Response> Handle(Request request, Admission admission);
   const BlobStore& blobs() const { return blobs_; }
+  // Where token strings point and the CA they pin ("" over plain HTTP). Set
+  // once, before the io_context runs; read-only afterwards.
+  void SetAdvertisedServer(std::string url, std::string ca_sha256) {
+    advertised_url_ = std::move(url);
+    ca_sha256_ = std::move(ca_sha256);
+  }
   RequestMetrics& request_metrics() { return console_.request_metrics(); }
 
  private:
-  boost::asio::awaitable<Response> Enroll(const Request& request);
+  boost::asio::awaitable<Response> Enroll(const Request& request, const Admission& admission);
+  boost::asio::awaitable<Response> ListTokens();
+  boost::asio::awaitable<Response> RevokeToken(const Request& request, const std::string& id, const Principal& who);
+  boost::asio::awaitable<Response> RevokeHost(const Request& request, int64_t host_id, const Principal& who);
+  boost::asio::awaitable<Response> ReadAudit(const Request& request);
+  // Records a refused request (throttled per address).
+  boost::asio::awaitable<void> AuditRefusal(const Request& request, const Principal& who, const Error& why);
   boost::asio::awaitable<Response> Sync(const Request& request, const Principal& who);
   boost::asio::awaitable<Response> SubmitJob(const Request& request, const Principal& who);
   boost::asio::awaitable<Response> CreateToken(const Request& request, const Principal& who);
@@ -46,7 +63,11 @@ class ApiHandlers {
   Coordinator& coordinator_;
   const BlobStore& blobs_;
   ConsoleHandlers& console_;
+  ReportService& reports_;  // reads the audit log on a read-only connection, off the I/O threads
   const std::string db_path_;
+  RefusalThrottle refusals_;
+  std::string advertised_url_;
+  std::string ca_sha256_;
 };
 
 }  // namespace gleaner::server

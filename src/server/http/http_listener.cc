@@ -10,30 +10,30 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/beast/core.hpp>
+#include <boost/beast/core/detect_ssl.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <filesystem>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
 
 namespace gleaner::server {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 namespace {
 
 constexpr auto kIdleTimeout = std::chrono::seconds(75);  // between requests on a kept-alive connection
 constexpr auto kIoTimeout = std::chrono::seconds(60);    // for any single read or write to make progress
-
-std::string BearerOf(const http::request_header<>& h) {
-  auto it = h.find(http::field::authorization);
-  if (it == h.end()) return "";
-  std::string_view v = it->value();
-  constexpr std::string_view kPrefix = "Bearer ";
-  if (v.size() <= kPrefix.size() || v.substr(0, kPrefix.size()) != kPrefix) return "";
-  return std::string(v.substr(kPrefix.size()));
-}
+constexpr auto kHandshakeTimeout = std::chrono::seconds(15);
 
 template <typename Body>
 void SetCommon(http::response<Body>& res, const Response& r, bool keep_alive) {
@@ -50,10 +50,29 @@ struct HttpListener::Impl {
   asio::io_context& ioc;
   ApiHandlers& handlers;
   ListenerLimits limits;
+  ListenerTls tls;
+  std::optional<ssl::context> tls_context;
   tcp::acceptor acceptor;
   std::string bound;
+  std::mutex peers_mutex;
+  std::unordered_map<std::string, size_t> connections_by_peer;
 
-  Impl(asio::io_context& c, ApiHandlers& h, ListenerLimits l) : ioc(c), handlers(h), limits(l), acceptor(c) {}
+  Impl(asio::io_context& c, ApiHandlers& h, ListenerTls t, ListenerLimits l)
+      : ioc(c), handlers(h), limits(l), tls(std::move(t)), acceptor(c) {}
+
+  // Counts a connection from `peer`; false when that address has too many.
+  bool TakePeerSlot(const std::string& peer) {
+    std::lock_guard lock(peers_mutex);
+    size_t& n = connections_by_peer[peer];
+    if (n >= limits.max_connections_per_peer) return false;
+    ++n;
+    return true;
+  }
+  void ReleasePeerSlot(const std::string& peer) {
+    std::lock_guard lock(peers_mutex);
+    auto it = connections_by_peer.find(peer);
+    if (it != connections_by_peer.end() && --it->second == 0) connections_by_peer.erase(it);
+  }
 
   asio::awaitable<void> Accept() {
     for (;;) {
@@ -67,13 +86,57 @@ struct HttpListener::Impl {
         co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
         continue;
       }
-      asio::co_spawn(socket.get_executor(), Session(std::move(socket)), asio::detached);
+      asio::co_spawn(socket.get_executor(), Connection(std::move(socket)), asio::detached);
     }
   }
 
-  asio::awaitable<bool> Write(beast::tcp_stream& stream, const Response& r, bool keep_alive) {
+  // One accepted connection: limits, then TLS (or plain HTTP), then requests.
+  asio::awaitable<void> Connection(tcp::socket socket) {
     beast::error_code ec;
-    stream.expires_after(kIoTimeout);
+    std::string peer = socket.remote_endpoint(ec).address().to_string();
+    if (ec) co_return;
+    if (!TakePeerSlot(peer)) {
+      spdlog::warn("refused a connection from {}: it already has {} open (limit per address)", peer,
+                   limits.max_connections_per_peer);
+      socket.close(ec);
+      co_return;
+    }
+    beast::tcp_stream stream(std::move(socket));
+    beast::flat_buffer buffer;
+    if (!tls_context) {
+      co_await Session(stream, buffer, peer);
+    } else {
+      stream.expires_after(kHandshakeTimeout);
+      bool speaks_tls = co_await beast::async_detect_ssl(stream, buffer, asio::redirect_error(asio::use_awaitable, ec));
+      if (!ec && !speaks_tls) {
+        Response wrong_scheme = Response::FromError(
+            InvalidArgument("this server speaks HTTPS only; use https:// in the server URL (or the full token "
+                            "string that `gleaner token create` prints)"));
+        co_await Write(stream, wrong_scheme, false);
+      } else if (!ec) {
+        TlsStream tls_stream(std::move(stream), *tls_context);
+        size_t used = co_await tls_stream.async_handshake(ssl::stream_base::server, buffer.data(),
+                                                          asio::redirect_error(asio::use_awaitable, ec));
+        if (!ec) {
+          buffer.consume(used);
+          co_await Session(tls_stream, buffer, peer);
+          beast::get_lowest_layer(tls_stream).expires_after(kHandshakeTimeout);
+          co_await tls_stream.async_shutdown(asio::redirect_error(asio::use_awaitable, ec));
+        }
+        beast::get_lowest_layer(tls_stream).socket().close(ec);
+        ReleasePeerSlot(peer);
+        co_return;
+      }
+    }
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    ReleasePeerSlot(peer);
+  }
+
+  template <typename Stream>
+  asio::awaitable<bool> Write(Stream& stream, const Response& r, bool keep_alive) {
+    beast::error_code ec;
+    auto& deadline = beast::get_lowest_layer(stream);
+    deadline.expires_after(kIoTimeout);
     if (!r.file_path.empty()) {
       http::response<http::file_body> res;
       SetCommon(res, r, keep_alive);
@@ -86,7 +149,7 @@ struct HttpListener::Impl {
       http::response_serializer<http::file_body> sr(res);
       // A large blob may take longer than one timeout in all: renew per chunk.
       while (!sr.is_done()) {
-        stream.expires_after(kIoTimeout);
+        deadline.expires_after(kIoTimeout);
         co_await http::async_write_some(stream, sr, asio::redirect_error(asio::use_awaitable, ec));
         if (ec) co_return false;
       }
@@ -100,11 +163,11 @@ struct HttpListener::Impl {
     co_return !ec;
   }
 
-  asio::awaitable<void> Session(tcp::socket socket) {
+  // Serves requests on one connection until it closes, breaks or idles out.
+  template <typename Stream>
+  asio::awaitable<void> Session(Stream& stream, beast::flat_buffer& buffer, const std::string& peer) {
     beast::error_code ec;
-    std::string peer = socket.remote_endpoint(ec).address().to_string();
-    beast::tcp_stream stream(std::move(socket));
-    beast::flat_buffer buffer;
+    auto& deadline = beast::get_lowest_layer(stream);
     for (;;) {
       http::request_parser<http::empty_body> header_parser;
       header_parser.header_limit(static_cast<uint32_t>(limits.max_header));
@@ -112,7 +175,7 @@ struct HttpListener::Impl {
       // reads the header (beast#2070), so that one gets the largest limit and
       // JSON bodies are held to theirs below.
       header_parser.body_limit(limits.max_blob_body);
-      stream.expires_after(kIdleTimeout);
+      deadline.expires_after(kIdleTimeout);
       co_await http::async_read_header(stream, buffer, header_parser, asio::redirect_error(asio::use_awaitable, ec));
       if (ec == http::error::header_limit) {
         Response too_large = Response::FromError(InvalidArgument("request headers are too large"));
@@ -124,12 +187,9 @@ struct HttpListener::Impl {
       const auto& h = header_parser.get();
       Request request;
       request.method = std::string(h.method_string());
-      std::string_view target = h.target();
-      size_t question = target.find('?');
-      request.path = std::string(target.substr(0, question));
-      if (question != std::string_view::npos) request.query = std::string(target.substr(question + 1));
+      SplitTarget(h.target(), request);
       if (auto it = h.find(http::field::if_none_match); it != h.end()) request.if_none_match = std::string(it->value());
-      request.bearer = BearerOf(h);
+      if (auto it = h.find(http::field::authorization); it != h.end()) request.bearer = BearerToken(it->value());
       request.peer = peer;
       bool keep_alive = h.keep_alive();
 
@@ -152,7 +212,7 @@ struct HttpListener::Impl {
           break;
         }
         while (!parser.is_done()) {
-          stream.expires_after(kIoTimeout);
+          deadline.expires_after(kIoTimeout);
           co_await http::async_read_some(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
           if (ec) break;
         }
@@ -177,7 +237,7 @@ struct HttpListener::Impl {
         }
         http::request_parser<http::string_body> parser(std::move(header_parser));
         parser.body_limit(limits.max_json_body);
-        stream.expires_after(kIoTimeout);
+        deadline.expires_after(kIoTimeout);
         co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
         if (ec == http::error::body_limit) {
           Response too_large = Response::FromError(
@@ -198,12 +258,24 @@ struct HttpListener::Impl {
       handlers.request_metrics().Observe(route, took.count());
       if (!co_await Write(stream, response, keep_alive) || !keep_alive) break;
     }
-    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  }
+
+  Status LoadTls() {
+    if (tls.chain_pem.empty()) return OkStatus();
+    tls_context.emplace(ssl::context::tls_server);
+    tls_context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                             ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
+    beast::error_code ec;
+    tls_context->use_certificate_chain(asio::buffer(tls.chain_pem), ec);
+    if (ec) return InvalidArgument("the server certificate chain is unusable: " + ec.message());
+    tls_context->use_private_key(asio::buffer(tls.private_key_pem), ssl::context::pem, ec);
+    if (ec) return InvalidArgument("the server's private key is unusable: " + ec.message());
+    return OkStatus();
   }
 };
 
-HttpListener::HttpListener(asio::io_context& ioc, ApiHandlers& handlers, ListenerLimits limits)
-    : impl_(std::make_unique<Impl>(ioc, handlers, limits)) {}
+HttpListener::HttpListener(asio::io_context& ioc, ApiHandlers& handlers, ListenerTls tls, ListenerLimits limits)
+    : impl_(std::make_unique<Impl>(ioc, handlers, std::move(tls), limits)) {}
 HttpListener::~HttpListener() = default;
 
 Status HttpListener::Start(const std::string& listen_address) {
@@ -224,6 +296,7 @@ Status HttpListener::Start(const std::string& listen_address) {
     port_number = 70000;
   }
   if (port_number > 65535) return InvalidArgument("--listen port '" + port + "' is not a port number");
+  GLEANER_RETURN_IF_ERROR(impl_->LoadTls());
   tcp::endpoint endpoint(address, static_cast<unsigned short>(port_number));
   auto& acceptor = impl_->acceptor;
   acceptor.open(endpoint.protocol(), ec);

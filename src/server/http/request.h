@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -34,5 +35,14 @@ struct Response {
 };
 
 int HttpStatusOf(ErrorCode code);
+
+// The pieces of a request head the listener copies into a Request; pure, so
+// they are fuzzed without sockets (tests/fuzz/fuzz_http_request.cc).
+// The token of an "Authorization: Bearer <token>" value, or "" for any other value.
+std::string BearerToken(std::string_view authorization);
+// Sets request.path and request.query from a target "/path?query".
+void SplitTarget(std::string_view target, Request& request);
+// "a=1&b=x%20y" → {{"a","1"},{"b","x y"}}, percent- and plus-decoded, in order.
+std::vector<std::pair<std::string, std::string>> QueryParams(std::string_view query);
 
 }  // namespace gleaner::server

@@ -71,12 +71,23 @@ Result<Route> MatchRoute(const std::string& method, const std::string& path) {
     if (method == "PUT") return Route{RouteId::kSetPolicy, 0, "", host};
     return WrongMethod(method, path, "GET or PUT");
   }
-  if (is({"api", "v1", "tokens"})) return one("POST", RouteId::kCreateToken, "POST");
+  if (is({"api", "v1", "tokens"})) {
+    if (method == "GET") return Route{RouteId::kListTokens, 0, ""};
+    if (method == "POST") return Route{RouteId::kCreateToken, 0, ""};
+    return WrongMethod(method, path, "GET or POST");
+  }
+  if (is({"api", "v1", "tokens", "*", "revoke"})) {
+    Result<Route> r = one("POST", RouteId::kRevokeToken, "POST");
+    if (r.ok()) r->token = parts[3];
+    return r;
+  }
+  if (is({"api", "v1", "audit"})) return one("GET", RouteId::kAudit, "GET");
   if (is({"api", "v1", "admin", "backup"})) return one("POST", RouteId::kBackup, "POST");
-  if (is({"api", "v1", "hosts", "*", "release"})) {
+  if (is({"api", "v1", "hosts", "*", "release"}) || is({"api", "v1", "hosts", "*", "revoke"})) {
     auto id = ParseId(parts[3], "host", "gleaner hosts");
     if (!id.ok()) return id.error();
-    Result<Route> r = one("POST", RouteId::kReleaseHost, "POST");
+    Result<Route> r = parts[4] == "release" ? one("POST", RouteId::kReleaseHost, "POST")
+                                            : one("POST", RouteId::kRevokeHost, "POST");
     if (r.ok()) r->host_id = *id;
     return r;
   }
@@ -138,6 +149,10 @@ const char* RouteName(RouteId id) {
     case RouteId::kSetPolicy: return "set_policy";
     case RouteId::kBackup: return "backup";
     case RouteId::kReleaseHost: return "release_host";
+    case RouteId::kRevokeHost: return "revoke_host";
+    case RouteId::kListTokens: return "list_tokens";
+    case RouteId::kRevokeToken: return "revoke_token";
+    case RouteId::kAudit: return "audit";
   }
   return "unknown";
 }
@@ -147,7 +162,8 @@ Status Authorize(RouteId id, const Principal& who) {
     for (Role r : roles) {
       if (who.role == r) return OkStatus();
     }
-    return PermissionDenied(std::string("a ") + api::RoleName(who.role) + " token may not do this; " + words);
+    std::string role = api::RoleName(who.role);
+    return PermissionDenied((role == "admin" || role == "agent" ? "an " : "a ") + role + " token may not do this; " + words);
   };
   bool is_host = who.host_id != 0;
   switch (id) {
@@ -164,7 +180,9 @@ Status Authorize(RouteId id, const Principal& who) {
       return OkStatus();
     case RouteId::kBlobHead:
     case RouteId::kBlobGet:
-      return OkStatus();
+      // A join token is not a host yet: it enrols first, then fetches inputs.
+      if (is_host) return OkStatus();
+      return allow({Role::kAdmin, Role::kSubmitter, Role::kViewer}, "enrol first; agents fetch with their own credential");
     case RouteId::kBlobPut:
       if (is_host) return OkStatus();
       return allow({Role::kAdmin, Role::kSubmitter}, "uploads need a submitter or admin token");
@@ -181,7 +199,13 @@ Status Authorize(RouteId id, const Principal& who) {
       if (is_host) return PermissionDenied("agents do not read the job list");
       return allow({Role::kAdmin, Role::kSubmitter, Role::kViewer}, "it needs a viewer, submitter or admin token");
     case RouteId::kCreateToken:
-      return allow({Role::kAdmin}, "only an admin creates tokens");
+    case RouteId::kListTokens:
+    case RouteId::kRevokeToken:
+      return allow({Role::kAdmin}, "only an admin manages tokens");
+    case RouteId::kRevokeHost:
+      return allow({Role::kAdmin}, "only an admin revokes a host");
+    case RouteId::kAudit:
+      return allow({Role::kAdmin}, "only an admin reads the audit log");
     case RouteId::kBackup:
       return allow({Role::kAdmin}, "only an admin takes backups");
     case RouteId::kReleaseHost:

@@ -33,9 +33,13 @@ enum class RouteId {
   // The owner policy (src/server/policy/).
   kGetPolicy,
   kSetPolicy,
-  // Administration (backups, quarantine).
+  // Administration (backups, quarantine, revocation, audit).
   kBackup,
   kReleaseHost,
+  kRevokeHost,
+  kListTokens,
+  kRevokeToken,
+  kAudit,
 };
 
 struct Route {
@@ -44,6 +48,7 @@ struct Route {
   std::string sha256;
   std::string host{};  // a host name, for per-host policy
   int64_t host_id = 0;
+  std::string token{};  // a token's id or name, for revocation
 };
 
 // Matches method and path; kNotFound for an unknown path, kInvalidArgument

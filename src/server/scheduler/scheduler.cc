@@ -5,7 +5,10 @@
 #include <cstring>
 
 #include "api/job_spec.h"
+#include "common/clock.h"
+#include "common/sha256.h"
 #include "common/units.h"
+#include "server/scheduler/quorum.h"
 
 namespace gleaner::server {
 
@@ -57,6 +60,9 @@ TaskOutcome OutcomeOf(const api::Completion& c) {
   return o;
 }
 
+bool Contains(const std::vector<int64_t>& v, int64_t x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+void Remove(std::vector<int64_t>& v, int64_t x) { v.erase(std::remove(v.begin(), v.end(), x), v.end()); }
+
 // A task's suspensions and vacates span its attempts: the new outcome keeps
 // those of the ones before.
 void KeepOwnerHistory(const std::unique_ptr<TaskOutcome>& previous, TaskOutcome& outcome) {
@@ -74,7 +80,7 @@ bool Scheduler::Job::HasQueued() const {
 // --- restore ---------------------------------------------------------------
 
 void Scheduler::Restore(const Snapshot& snap, int64_t now) {
-  for (const auto& t : snap.tokens) tokens_[t.hash] = t;
+  tokens_.Restore(snap.tokens);
   policies_.Restore(snap.policies);
   for (const auto& h : snap.hosts) {
     hosts_[h.id].record = h;
@@ -94,6 +100,8 @@ void Scheduler::Restore(const Snapshot& snap, int64_t now) {
     t.state = r.state;
     t.attempts = static_cast<int32_t>(r.attempts);
     t.host_id = r.host_id;
+    t.checkpoint = r.checkpoint;
+    t.validation = r.validation;
     if (r.outcome.attempt_id != 0 || !r.outcome.reason.empty()) t.outcome = std::make_unique<TaskOutcome>(r.outcome);
     job->next_fresh = std::max(job->next_fresh, r.index + 1);
   }
@@ -104,7 +112,7 @@ void Scheduler::Restore(const Snapshot& snap, int64_t now) {
     if (!job || host == hosts_.end() || r.index >= static_cast<int64_t>(job->tasks.size())) continue;
     Task& t = job->tasks[static_cast<size_t>(r.index)];
     if (t.state != TaskState::kRunning) continue;
-    t.active_attempt = r.id;
+    t.live.push_back(r.id);
     attempts_[r.id] = Attempt{r, job->record.spec.cpus, now + config_.lease_ms};
     host->second.attempts.insert(r.id);
     host->second.slots_used += job->record.spec.cpus;
@@ -113,9 +121,16 @@ void Scheduler::Restore(const Snapshot& snap, int64_t now) {
     for (int64_t i = 0; i < static_cast<int64_t>(job.tasks.size()); ++i) {
       Task& t = job.tasks[static_cast<size_t>(i)];
       bool dispatched_before = i < job.next_fresh;
-      // A task marked running whose attempt is gone, or a stored queued task,
-      // waits for another attempt.
-      if ((t.state == TaskState::kRunning && t.active_attempt == 0) ||
+      if (Replicated(job) && dispatched_before && !IsTerminal(t.state) && job.record.finished_at == 0) {
+        // A replicated task waits for as many replicas as its quorum still
+        // needs; a proven host whose replica is gone is trusted no more.
+        if (t.live.empty()) t.validation.trusted_host = 0;
+        t.state = t.live.empty() ? TaskState::kQueued : TaskState::kRunning;
+        if (WantedReplicas(job, t) > 0) {
+          job.requeued.push_back(i);
+          t.waiting = true;
+        }
+      } else if ((t.state == TaskState::kRunning && t.live.empty()) ||
           (t.state == TaskState::kQueued && dispatched_before)) {
         t.state = TaskState::kQueued;
         job.requeued.push_back(i);
@@ -138,25 +153,33 @@ void Scheduler::Restore(const Snapshot& snap, int64_t now) {
 
 // --- credentials -----------------------------------------------------------
 
-std::optional<Principal> Scheduler::Authenticate(const std::string& secret_hash) const {
-  if (auto it = tokens_.find(secret_hash); it != tokens_.end()) {
-    return Principal{it->second.role, it->second.name, 0};
-  }
+Result<std::optional<Principal>> Scheduler::Authenticate(const std::string& secret_hash, int64_t now) const {
+  auto token = tokens_.Check(secret_hash, now);
+  if (!token.ok()) return token.error();
+  if (*token) return std::optional<Principal>(Principal{(*token)->role, (*token)->name, 0});
   if (auto it = host_by_credential_.find(secret_hash); it != host_by_credential_.end()) {
-    return Principal{api::Role::kAgent, HostName(it->second), it->second};
+    const HostRecord& host = hosts_.at(it->second).record;
+    if (host.revoked_at != 0) {
+      return Unauthenticated("host " + host.facts.hostname + " was revoked by an admin at " +
+                             FormatUtc(host.revoked_at) +
+                             "; to bring it back, enrol it again with a new join token and a fresh --work dir");
+    }
+    return std::optional<Principal>(Principal{api::Role::kAgent, HostName(it->second), it->second});
   }
-  return std::nullopt;
+  return std::optional<Principal>();
 }
 
-void Scheduler::AddToken(const std::string& secret_hash, api::Role role, const std::string& name, int64_t now,
-                         Batch& out) {
-  TokenRecord r{secret_hash, role, name, now};
-  tokens_[secret_hash] = r;
-  out.tokens.push_back(std::move(r));
-}
-
-bool Scheduler::HasToken(api::Role role) const {
-  return std::any_of(tokens_.begin(), tokens_.end(), [&](const auto& kv) { return kv.second.role == role; });
+Result<api::HostView> Scheduler::RevokeHost(int64_t host_id, int64_t now, Batch& out) {
+  auto it = hosts_.find(host_id);
+  if (it == hosts_.end()) return NotFound("host " + std::to_string(host_id) + " is not enrolled; `gleaner hosts` lists them");
+  Host& host = it->second;
+  if (host.record.revoked_at == 0) {
+    host.record.revoked_at = now;
+    out.hosts.push_back(host.record);
+    std::vector<int64_t> held(host.attempts.begin(), host.attempts.end());
+    for (int64_t id : held) LoseAttempt(id, "host " + host.record.facts.hostname + " was revoked", now, out);
+  }
+  return ViewOfHost(host, now);
 }
 
 // --- submitters ------------------------------------------------------------
@@ -188,11 +211,10 @@ void Scheduler::EndUnfinishedTasks(Job& job, TaskState state, const std::string&
     Task& t = job.tasks[static_cast<size_t>(i)];
     if (IsTerminal(t.state)) continue;
     bool stored = i < job.next_fresh;
-    if (t.active_attempt != 0) {
-      // The agent hears "cancel" when it next reports this attempt as running.
-      EndAttempt(t.active_attempt, AttemptState::kCancelled, reason, now, out);
-      t.active_attempt = 0;
-    }
+    // The agent hears "cancel" when it next reports this attempt as running.
+    for (int64_t attempt : t.live) EndAttempt(attempt, AttemptState::kCancelled, reason, now, out);
+    t.live.clear();
+    t.waiting = false;
     SetTaskState(job, i, state);
     if (stored) {
       // Never-dispatched tasks need no row: they follow the finished job.
@@ -242,23 +264,29 @@ api::TaskCounts Scheduler::TaskTotals() const {
   return total;
 }
 
+api::HostView Scheduler::ViewOfHost(const Host& h, int64_t now) const {
+  api::HostView v;
+  v.id = h.record.id;
+  v.facts = h.record.facts;
+  v.slots = h.record.slots;
+  v.slots_used = h.slots_used;
+  v.last_seen = h.last_seen;
+  v.enrolled_at = h.record.enrolled_at;
+  v.online = h.last_seen > 0 && now - h.last_seen < config_.lease_ms && h.record.revoked_at == 0;
+  v.quarantined = h.record.quarantined;
+  v.quarantine_reason = h.record.quarantine_reason;
+  v.revoked_at = h.record.revoked_at;
+  if (v.online) v.activity = h.activity;
+  v.policy = policies_.For(h.record.facts.hostname);
+  v.agreements = h.record.agreements;
+  v.disagreements = h.record.disagreements;
+  v.reliability = Reliability(h.record.agreements, h.record.disagreements);
+  return v;
+}
+
 api::HostList Scheduler::ListHosts(int64_t now) const {
   api::HostList list;
-  for (const auto& [id, h] : hosts_) {
-    api::HostView v;
-    v.id = id;
-    v.facts = h.record.facts;
-    v.slots = h.record.slots;
-    v.slots_used = h.slots_used;
-    v.last_seen = h.last_seen;
-    v.enrolled_at = h.record.enrolled_at;
-    v.online = h.last_seen > 0 && now - h.last_seen < config_.lease_ms;
-    v.quarantined = h.record.quarantined;
-    v.quarantine_reason = h.record.quarantine_reason;
-    if (v.online) v.activity = h.activity;
-    v.policy = policies_.For(h.record.facts.hostname);
-    list.hosts.push_back(std::move(v));
-  }
+  for (const auto& [id, h] : hosts_) list.hosts.push_back(ViewOfHost(h, now));
   return list;
 }
 
@@ -302,10 +330,13 @@ Result<api::SyncResponse> Scheduler::Sync(int64_t host_id, const api::SyncReques
   }
 
   if (request.activity) host.activity = request.activity;
+  host.memory_offered = request.memory;
 
   api::SyncResponse response;
   response.policy = policies_.For(host.record.facts.hostname).policy;
   std::set<int64_t> reported(request.running.begin(), request.running.end());
+  // Before the completions: an attempt's last checkpoint may ride with its end.
+  for (const auto& report : request.checkpoints) RecordCheckpoint(host, report.attempt_id, report.blob, out);
   for (const auto& c : request.completions) {
     reported.insert(c.attempt_id);
     response.accepted.push_back(c.attempt_id);  // acknowledged even when it is a replay
@@ -362,17 +393,19 @@ void Scheduler::AcceptCompletion(Host& host, const api::Completion& c, int64_t n
     record.cpu_ms = c.cpu_ms;
     record.wall_ms = c.wall_ms;
     Job* job = FindJob(record.job_id);
-    if (!c.succeeded || !job || IsTerminal(job->tasks[static_cast<size_t>(record.index)].state)) {
+    if (!c.succeeded || !job || IsTerminal(job->tasks[static_cast<size_t>(record.index)].state) ||
+        Replicated(*job)) {
       // History keeps what happened, but the task's result stays the one accepted.
-      record.reason = c.succeeded ? "late result not accepted: the task had finished" : DescribeFailure(c);
+      record.reason = !c.succeeded ? DescribeFailure(c)
+                      : job && Replicated(*job) && !IsTerminal(job->tasks[static_cast<size_t>(record.index)].state)
+                          ? "late result not used: a replicated task counts only its live replicas' results"
+                          : "late result not accepted: the task had finished";
       out.attempts.push_back(record);
       return;
     }
     Task& t = job->tasks[static_cast<size_t>(record.index)];
-    if (t.active_attempt != 0) {
-      EndAttempt(t.active_attempt, AttemptState::kCancelled, "another attempt finished first", now, out);
-      t.active_attempt = 0;
-    }
+    for (int64_t attempt : t.live) EndAttempt(attempt, AttemptState::kCancelled, "another attempt finished first", now, out);
+    t.live.clear();
     if (t.state == TaskState::kQueued) {
       auto& q = job->requeued;
       q.erase(std::remove(q.begin(), q.end(), record.index), q.end());
@@ -395,11 +428,21 @@ void Scheduler::AcceptCompletion(Host& host, const api::Completion& c, int64_t n
   Job* job = FindJob(record.job_id);
   if (!job) return;
   Task& t = job->tasks[static_cast<size_t>(record.index)];
-  if (t.active_attempt != c.attempt_id || IsTerminal(t.state)) return;
-  t.active_attempt = 0;
+  if (!Contains(t.live, c.attempt_id) || IsTerminal(t.state)) return;
+  Remove(t.live, c.attempt_id);
+  bool replicated = Replicated(*job);
+  // The checkpoint taken after a vacate's grace; RetryOrFail persists it.
+  // Replicas share none: each must compute its result on its own.
+  if (!replicated && !c.succeeded && c.checkpoint && IsSha256Hex(c.checkpoint->sha256)) t.checkpoint = c.checkpoint;
+  if (replicated && !c.succeeded && t.validation.trusted_host == host.record.id) t.validation.trusted_host = 0;
   TaskOutcome outcome = OutcomeOf(c);
   KeepOwnerHistory(t.outcome, outcome);
-  if (c.succeeded) {
+  if (c.succeeded && replicated) {
+    host.failure_streak.clear();
+    std::string hash = ResultHash(outcome);
+    t.validation.results.push_back({c.attempt_id, host.record.id, std::move(hash), std::move(outcome)});
+    AdvanceValidation(*job, record.index, 0, now, out);
+  } else if (c.succeeded) {
     host.failure_streak.clear();
     AcceptResult(*job, record.index, std::move(outcome), now, out);
   } else if (c.vacated) {
@@ -411,6 +454,20 @@ void Scheduler::AcceptCompletion(Host& host, const api::Completion& c, int64_t n
   } else {
     FailAttempt(host, *job, record.index, std::move(outcome), now, out);
   }
+}
+
+void Scheduler::RecordCheckpoint(const Host& host, int64_t attempt_id, const api::FileRef& checkpoint, Batch& out) {
+  if (!IsSha256Hex(checkpoint.sha256)) return;
+  auto it = attempts_.find(attempt_id);
+  if (it == attempts_.end() || it->second.record.host_id != host.record.id) return;
+  Job* job = FindJob(it->second.record.job_id);
+  if (!job) return;
+  int64_t index = it->second.record.index;
+  Task& t = job->tasks[static_cast<size_t>(index)];
+  if (!Contains(t.live, attempt_id) || IsTerminal(t.state) || Replicated(*job)) return;
+  if (t.checkpoint && t.checkpoint->sha256 == checkpoint.sha256) return;  // a replay, or unchanged
+  t.checkpoint = checkpoint;
+  PersistTask(*job, index, out);
 }
 
 void Scheduler::FailAttempt(Host& host, Job& job, int64_t index, TaskOutcome outcome, int64_t now, Batch& out) {
@@ -428,8 +485,10 @@ void Scheduler::FailAttempt(Host& host, Job& job, int64_t index, TaskOutcome out
     FailTask(job, index, std::move(outcome), now, out);
     return;
   }
+  // Doubling with each failed attempt; a replicated task's results and running replicas are none.
+  int64_t failures = t.attempts - static_cast<int64_t>(t.validation.results.size() + t.live.size());
   int64_t delay = config_.retry_backoff_ms;
-  for (int32_t i = 1; i < t.attempts && delay < config_.max_backoff_ms; ++i) delay *= 2;
+  for (int64_t i = 1; i < failures && delay < config_.max_backoff_ms; ++i) delay *= 2;
   RetryOrFail(job, index, std::move(outcome), std::min(delay, config_.max_backoff_ms), now, out);
 }
 
@@ -468,7 +527,9 @@ void Scheduler::ReleaseDelayed(int64_t now) {
     auto [due, job_id, index] = *delayed_.begin();
     delayed_.erase(delayed_.begin());
     Job* job = FindJob(job_id);
-    if (!job || job->tasks[static_cast<size_t>(index)].state != TaskState::kQueued) continue;
+    if (!job) continue;
+    const Task& t = job->tasks[static_cast<size_t>(index)];
+    if (Replicated(*job) ? !t.waiting || IsTerminal(t.state) : t.state != TaskState::kQueued) continue;
     job->requeued.push_back(index);
     UpdateRunnable(*job);
   }
@@ -489,18 +550,23 @@ void Scheduler::EnforceDeadlines(int64_t now, Batch& out) {
 void Scheduler::AcceptResult(Job& job, int64_t index, TaskOutcome outcome, int64_t now, Batch& out) {
   Task& t = job.tasks[static_cast<size_t>(index)];
   t.outcome = std::make_unique<TaskOutcome>(std::move(outcome));
+  t.checkpoint.reset();  // a finished task resumes nothing
   SetTaskState(job, index, TaskState::kDone);
   PersistTask(job, index, out);
   MaybeFinishJob(job, now, out);
 }
 
 void Scheduler::Assign(Host& host, int64_t free_slots, int64_t now, api::SyncResponse& response, Batch& out) {
+  // Jobs that have nothing more for this host now: a replicated job's queued
+  // tasks may all hold a replica here already.
+  std::set<int64_t> exhausted;
   while (free_slots > 0) {
     Job* chosen = nullptr;
     for (const auto& [neg_priority, job_id] : runnable_) {
       Job& job = jobs_.at(job_id);
       const auto& spec = job.record.spec;
-      if (spec.cpus <= free_slots && (spec.memory == 0 || spec.memory <= host.record.facts.memory)) {
+      if (exhausted.count(job_id)) continue;
+      if (spec.cpus <= free_slots && (spec.memory == 0 || spec.memory <= host.MemoryForTasks())) {
         chosen = &job;
         break;
       }
@@ -508,19 +574,30 @@ void Scheduler::Assign(Host& host, int64_t free_slots, int64_t now, api::SyncRes
     if (!chosen) return;
     Job& job = *chosen;
     const auto& spec = job.record.spec;
-    while (free_slots >= spec.cpus && job.HasQueued()) {
-      int64_t index;
-      if (!job.requeued.empty()) {
-        index = job.requeued.front();
-        job.requeued.pop_front();
-      } else {
-        index = job.next_fresh++;
-      }
+    exhausted.insert(job.record.id);
+    while (free_slots >= spec.cpus) {
+      std::optional<int64_t> next = TakeTaskFor(job, host);
+      if (!next) break;
+      int64_t index = *next;
       Task& t = job.tasks[static_cast<size_t>(index)];
       int64_t attempt_id = next_attempt_id_++;
       t.attempts++;
-      t.active_attempt = attempt_id;
+      t.live.push_back(attempt_id);
       t.host_id = host.record.id;
+      if (Replicated(job)) {
+        // Adaptive replication: a proven host's result may stand alone,
+        // except on spot-checked tasks.
+        if (t.live.size() == 1 && t.validation.results.empty() && spec.adaptive &&
+            IsProven(host.record, config_.proven_after) &&
+            !IsSpotChecked(job.record.id, index, config_.spot_check_one_in)) {
+          t.validation.trusted_host = host.record.id;
+        }
+        // The task's other replicas go to other hosts, before older work.
+        if (!t.waiting && WantedReplicas(job, t) > 0) {
+          job.requeued.push_front(index);
+          t.waiting = true;
+        }
+      }
       SetTaskState(job, index, TaskState::kRunning);
       PersistTask(job, index, out);
 
@@ -543,10 +620,155 @@ void Scheduler::Assign(Host& host, int64_t free_slots, int64_t now, api::SyncRes
       a.memory = spec.memory;
       a.timeout_ms = spec.timeout_ms;
       a.env = spec.env;
+      a.network = spec.network;
+      a.checkpoint = t.checkpoint;
       response.assignments.push_back(std::move(a));
     }
     UpdateRunnable(job);
   }
+}
+
+std::optional<int64_t> Scheduler::TakeTaskFor(Job& job, const Host& host) {
+  if (!Replicated(job)) {
+    if (!job.requeued.empty()) {
+      int64_t index = job.requeued.front();
+      job.requeued.pop_front();
+      return index;
+    }
+    if (job.next_fresh < static_cast<int64_t>(job.tasks.size())) return job.next_fresh++;
+    return std::nullopt;
+  }
+  // Replicas of one task run on distinct hosts. The scan is bounded, so a host
+  // that already holds many queued tasks' replicas costs little: it then takes
+  // fresh work, or none.
+  constexpr size_t kScanLimit = 256;
+  for (size_t i = 0; i < job.requeued.size() && i < kScanLimit; ++i) {
+    int64_t index = job.requeued[i];
+    Task& t = job.tasks[static_cast<size_t>(index)];
+    if (HoldsReplica(t, host.record.id)) continue;
+    job.requeued.erase(job.requeued.begin() + static_cast<std::ptrdiff_t>(i));
+    t.waiting = false;
+    return index;
+  }
+  if (job.next_fresh < static_cast<int64_t>(job.tasks.size())) return job.next_fresh++;
+  return std::nullopt;
+}
+
+// --- result validation -----------------------------------------------------
+
+bool Scheduler::HoldsReplica(const Task& t, int64_t host_id) const {
+  for (int64_t id : t.live) {
+    auto it = attempts_.find(id);
+    if (it != attempts_.end() && it->second.record.host_id == host_id) return true;
+  }
+  return std::any_of(t.validation.results.begin(), t.validation.results.end(),
+                     [&](const ReplicaResult& r) { return r.host_id == host_id; });
+}
+
+int64_t Scheduler::WantedReplicas(const Job& job, const Task& t) const {
+  if (IsTerminal(t.state) && t.live.empty()) return 0;
+  // A proven host's replica is running: its result will do.
+  if (t.validation.trusted_host != 0 && !t.live.empty()) return 0;
+  return ReplicasWanted(job.record.spec, t.validation.results, static_cast<int64_t>(t.live.size()));
+}
+
+void Scheduler::AdvanceValidation(Job& job, int64_t index, int64_t delay_ms, int64_t now, Batch& out) {
+  Task& t = job.tasks[static_cast<size_t>(index)];
+  Validation& v = t.validation;
+  const auto& spec = job.record.spec;
+  if (v.trusted_host != 0) {
+    auto mine = std::find_if(v.results.begin(), v.results.end(),
+                             [&](const ReplicaResult& r) { return r.host_id == v.trusted_host; });
+    if (mine != v.results.end()) {
+      auto host = hosts_.find(v.trusted_host);
+      if (host != hosts_.end() && IsProven(host->second.record, config_.proven_after)) {
+        ReplicaResult winner = *mine;
+        std::string verdict = "accepted from proven host " + host->second.record.facts.hostname + " alone (" +
+                              std::to_string(host->second.record.agreements) +
+                              " agreeing results, none disagreeing; adaptive replication)";
+        AcceptReplicated(job, index, winner, verdict, false, now, out);
+        return;
+      }
+      v.trusted_host = 0;  // proven no more: its result needs a quorum like any other
+    }
+  }
+  Tally tally = CountAgreement(v.results);
+  if (tally.best >= spec.quorum) {
+    auto first = std::find_if(v.results.begin(), v.results.end(),
+                              [&](const ReplicaResult& r) { return r.hash == tally.best_hash; });
+    ReplicaResult winner = *first;
+    std::string verdict = "accepted: " + std::to_string(tally.best) + " of " + std::to_string(v.results.size()) +
+                          " results agree (quorum " + std::to_string(spec.quorum) + ")";
+    AcceptReplicated(job, index, winner, verdict, tally.best >= 2, now, out);
+    return;
+  }
+  int64_t wanted = WantedReplicas(job, t);
+  if (wanted == 0 && t.live.empty()) {
+    TaskOutcome outcome;
+    if (t.outcome) outcome = *t.outcome;
+    outcome.reason = "results disagree: " + std::to_string(v.results.size()) + " hosts returned " +
+                     std::to_string(tally.distinct) + " different results and at most " + std::to_string(tally.best) +
+                     " agreed, short of the quorum of " + std::to_string(spec.quorum) + " (gave up at " +
+                     std::to_string(MaxReplicas(spec)) + " replicas: --replicas " + std::to_string(spec.replicas) +
+                     " plus " + std::to_string(kExtraReplicas) + ")";
+    v.verdict = outcome.reason;
+    FailTask(job, index, std::move(outcome), now, out);
+    return;
+  }
+  SetTaskState(job, index, t.live.empty() ? TaskState::kQueued : TaskState::kRunning);
+  if (wanted > 0 && !t.waiting) {
+    t.waiting = true;
+    if (delay_ms > 0) {
+      delayed_.insert({now + delay_ms, job.record.id, index});
+    } else {
+      job.requeued.push_back(index);
+    }
+  }
+  PersistTask(job, index, out);
+  UpdateRunnable(job);
+}
+
+void Scheduler::AcceptReplicated(Job& job, int64_t index, const ReplicaResult& winner, const std::string& verdict,
+                                 bool count_reliability, int64_t now, Batch& out) {
+  Task& t = job.tasks[static_cast<size_t>(index)];
+  for (int64_t attempt : t.live) {
+    EndAttempt(attempt, AttemptState::kCancelled, "not needed: the task's result was accepted", now, out);
+  }
+  t.live.clear();
+  DropFromQueue(job, index);
+  if (count_reliability) {
+    for (const auto& r : t.validation.results) {
+      auto host = hosts_.find(r.host_id);
+      if (host == hosts_.end()) continue;
+      (r.hash == winner.hash ? host->second.record.agreements : host->second.record.disagreements)++;
+      out.hosts.push_back(host->second.record);
+    }
+  }
+  t.validation.verdict = verdict;
+  t.validation.trusted_host = 0;
+  t.host_id = winner.host_id;
+  AcceptResult(job, index, winner.outcome, now, out);
+  UpdateRunnable(job);
+}
+
+void Scheduler::DropFromQueue(Job& job, int64_t index) {
+  Task& t = job.tasks[static_cast<size_t>(index)];
+  if (!t.waiting) return;
+  t.waiting = false;
+  auto& q = job.requeued;
+  q.erase(std::remove(q.begin(), q.end(), index), q.end());
+  std::erase_if(delayed_, [&](const auto& d) { return std::get<1>(d) == job.record.id && std::get<2>(d) == index; });
+}
+
+std::string Scheduler::ValidationText(const Job& job, const Task& t) const {
+  if (!Replicated(job)) return "";
+  const Validation& v = t.validation;
+  if (!v.verdict.empty()) return v.verdict;
+  if (IsTerminal(t.state)) return "";
+  if (v.trusted_host != 0 && !t.live.empty()) return "running on proven host " + HostName(v.trusted_host) + " alone";
+  Tally tally = CountAgreement(v.results);
+  return std::to_string(tally.best) + " of " + std::to_string(job.record.spec.quorum) + " agreeing results so far (" +
+         std::to_string(v.results.size()) + " results, " + std::to_string(t.live.size()) + " replicas running)";
 }
 
 // --- state transitions -----------------------------------------------------
@@ -573,8 +795,9 @@ void Scheduler::LoseAttempt(int64_t attempt_id, const std::string& reason, int64
   Job* job = FindJob(record.job_id);
   if (!job) return;
   Task& t = job->tasks[static_cast<size_t>(record.index)];
-  if (t.active_attempt != attempt_id) return;
-  t.active_attempt = 0;
+  if (!Contains(t.live, attempt_id)) return;
+  Remove(t.live, attempt_id);
+  if (t.validation.trusted_host == record.host_id) t.validation.trusted_host = 0;
   lost_[attempt_id] = record;
   TaskOutcome outcome;
   outcome.attempt_id = attempt_id;
@@ -585,7 +808,12 @@ void Scheduler::LoseAttempt(int64_t attempt_id, const std::string& reason, int64
 }
 
 void Scheduler::FailTask(Job& job, int64_t index, TaskOutcome outcome, int64_t now, Batch& out) {
-  job.tasks[static_cast<size_t>(index)].outcome = std::make_unique<TaskOutcome>(std::move(outcome));
+  Task& t = job.tasks[static_cast<size_t>(index)];
+  // A replicated task's other replicas are of no use any more.
+  for (int64_t attempt : t.live) EndAttempt(attempt, AttemptState::kCancelled, "the task failed", now, out);
+  t.live.clear();
+  DropFromQueue(job, index);
+  t.outcome = std::make_unique<TaskOutcome>(std::move(outcome));
   SetTaskState(job, index, TaskState::kFailed);
   PersistTask(job, index, out);
   MaybeFinishJob(job, now, out);
@@ -594,13 +822,21 @@ void Scheduler::FailTask(Job& job, int64_t index, TaskOutcome outcome, int64_t n
 void Scheduler::RetryOrFail(Job& job, int64_t index, TaskOutcome outcome, int64_t delay_ms, int64_t now,
                             Batch& out) {
   Task& t = job.tasks[static_cast<size_t>(index)];
-  if (t.attempts - outcome.vacated > job.record.spec.max_retries) {
+  // Attempts that failed or were lost: a replicated task's results and
+  // running replicas are not retries.
+  int64_t retries = t.attempts - outcome.vacated - static_cast<int64_t>(t.validation.results.size()) -
+                    static_cast<int64_t>(t.live.size());
+  if (retries > job.record.spec.max_retries) {
     outcome.reason = "gave up after " + std::to_string(t.attempts) + " attempt" + (t.attempts == 1 ? "" : "s") +
                      ": " + outcome.reason;
     FailTask(job, index, std::move(outcome), now, out);
     return;
   }
   t.outcome = std::make_unique<TaskOutcome>(std::move(outcome));
+  if (Replicated(job)) {
+    AdvanceValidation(job, index, delay_ms, now, out);
+    return;
+  }
   SetTaskState(job, index, TaskState::kQueued);
   if (delay_ms > 0) {
     delayed_.insert({now + delay_ms, job.record.id, index});
@@ -620,7 +856,8 @@ void Scheduler::SetTaskState(Job& job, int64_t index, TaskState state) {
 
 void Scheduler::PersistTask(const Job& job, int64_t index, Batch& out) const {
   const Task& t = job.tasks[static_cast<size_t>(index)];
-  TaskRecord r{job.record.id, index, t.state, t.attempts, t.host_id, t.outcome ? *t.outcome : TaskOutcome{}};
+  TaskRecord r{job.record.id, index, t.state, t.attempts, t.host_id, t.outcome ? *t.outcome : TaskOutcome{},
+               t.checkpoint, t.validation};
   out.tasks.push_back(std::move(r));
 }
 
@@ -693,6 +930,8 @@ api::TaskView Scheduler::ViewOf(const Job& job, int64_t index) const {
     v.wall_ms = t.outcome->wall_ms;
     v.events = t.outcome->events;
   }
+  v.checkpoint = t.checkpoint;
+  v.validation = ValidationText(job, t);
   if (t.state == TaskState::kCancelled && v.reason.empty()) v.reason = "job cancelled";
   if (t.state == TaskState::kFailed && v.reason.empty()) v.reason = "the job's deadline passed before it ran";
   return v;

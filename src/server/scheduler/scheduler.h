@@ -7,6 +7,7 @@
 // server's scheduler strand) calls it.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -20,6 +21,7 @@
 
 #include "api/types.h"
 #include "common/status.h"
+#include "server/auth/token_book.h"
 #include "server/policy/policy_book.h"
 #include "server/store/records.h"
 
@@ -32,6 +34,11 @@ struct SchedulerConfig {
   int64_t max_backoff_ms = 60'000;
   int64_t poison_hosts = 3;      // a task that failed on this many distinct hosts is at fault itself
   int64_t quarantine_after = 5;  // a host that failed this many distinct tasks in a row gets no work
+  // Adaptive replication (docs/validation.md): a host with this many agreeing
+  // replicated results and no disagreeing one is proven, and its single result
+  // stands, except on about one task in `spot_check_one_in`.
+  int64_t proven_after = 10;
+  int64_t spot_check_one_in = 10;
 };
 
 // Who is calling: a token's role, or an enrolled host.
@@ -50,9 +57,13 @@ class Scheduler {
   void Restore(const Snapshot& snapshot, int64_t now);
 
   // --- credentials --------------------------------------------------------
-  std::optional<Principal> Authenticate(const std::string& secret_hash) const;
-  void AddToken(const std::string& secret_hash, api::Role role, const std::string& name, int64_t now, Batch& out);
-  bool HasToken(api::Role role) const;
+  // Who holds the secret with this hash: nullopt when nobody does; a token or
+  // host that may no longer be used is kUnauthenticated saying why.
+  Result<std::optional<Principal>> Authenticate(const std::string& secret_hash, int64_t now) const;
+  TokenBook& tokens() { return tokens_; }
+  const TokenBook& tokens() const { return tokens_; }
+  // Refuses the host's credential from now on and requeues its attempts.
+  Result<api::HostView> RevokeHost(int64_t host_id, int64_t now, Batch& out);
 
   // --- submitters ---------------------------------------------------------
   Result<int64_t> Submit(const api::JobSpec& spec, const std::string& owner, int64_t now, Batch& out);
@@ -92,9 +103,13 @@ class Scheduler {
   struct Task {
     api::TaskState state = api::TaskState::kQueued;
     int32_t attempts = 0;
-    int64_t active_attempt = 0;
+    // Its live attempts: at most one, but for a replicated task one per replica running.
+    std::vector<int64_t> live;
     int64_t host_id = 0;
     std::unique_ptr<TaskOutcome> outcome;  // absent until an attempt ends
+    std::optional<api::FileRef> checkpoint;  // latest of its live attempts; the next attempt starts from it
+    Validation validation;  // replicated tasks: results so far (docs/validation.md)
+    bool waiting = false;   // replicated tasks: in `requeued` or `delayed_` for another replica
   };
   struct Job {
     JobRecord record;
@@ -117,10 +132,16 @@ class Scheduler {
     // Distinct tasks (job, index) failed since this host's last success.
     std::set<std::pair<int64_t, int64_t>> failure_streak;
     std::optional<api::HostActivity> activity;  // as its agent last reported; memory only
+    int64_t memory_offered = 0;  // the agent's memory cap (owner policy) as last reported; 0 = none
+    // What tasks may ask for here: the host's memory, or less under a cap.
+    int64_t MemoryForTasks() const {
+      return memory_offered > 0 ? std::min(memory_offered, record.facts.memory) : record.facts.memory;
+    }
   };
 
   Job* FindJob(int64_t id);
   const Job* FindJob(int64_t id) const;
+  api::HostView ViewOfHost(const Host& h, int64_t now) const;
   api::JobView ViewOf(const Job& job) const;
   api::TaskView ViewOf(const Job& job, int64_t index) const;
   std::string HostName(int64_t host_id) const;
@@ -146,8 +167,27 @@ class Scheduler {
   void EnforceDeadlines(int64_t now, Batch& out);
   void LoseAttempt(int64_t attempt_id, const std::string& reason, int64_t now, Batch& out);
   void AcceptCompletion(Host& host, const api::Completion& completion, int64_t now, Batch& out);
+  // Keeps `checkpoint` as the task's latest when `attempt_id` is the task's
+  // live attempt on `host`; a stale attempt's or a replayed one changes nothing.
+  void RecordCheckpoint(const Host& host, int64_t attempt_id, const api::FileRef& checkpoint, Batch& out);
   void AcceptResult(Job& job, int64_t index, TaskOutcome outcome, int64_t now, Batch& out);
   void Assign(Host& host, int64_t free_slots, int64_t now, api::SyncResponse& response, Batch& out);
+  // The next task of `job` that `host` may run now, taken off the queue.
+  std::optional<int64_t> TakeTaskFor(Job& job, const Host& host);
+
+  // --- result validation (docs/validation.md) ---
+  static bool Replicated(const Job& job) { return job.record.spec.replicas > 1; }
+  // True when `host` runs or ran a replica of the task that produced a result.
+  bool HoldsReplica(const Task& t, int64_t host_id) const;
+  int64_t WantedReplicas(const Job& job, const Task& t) const;
+  // After a replica's result, failure or loss: accepts the result a quorum
+  // agrees on, asks for more replicas, or fails the task past the bound.
+  void AdvanceValidation(Job& job, int64_t index, int64_t delay_ms, int64_t now, Batch& out);
+  void AcceptReplicated(Job& job, int64_t index, const ReplicaResult& winner, const std::string& verdict,
+                        bool count_reliability, int64_t now, Batch& out);
+  // Takes a replicated task off the queue (requeued or delayed).
+  void DropFromQueue(Job& job, int64_t index);
+  std::string ValidationText(const Job& job, const Task& t) const;
 
   const SchedulerConfig config_;
 
@@ -163,7 +203,7 @@ class Scheduler {
   std::set<std::pair<int64_t, int64_t>> deadlines_;
   std::map<int64_t, Host> hosts_;
   std::unordered_map<std::string, int64_t> host_by_credential_;
-  std::unordered_map<std::string, TokenRecord> tokens_;
+  TokenBook tokens_;
   PolicyBook policies_;
   int64_t next_job_id_ = 1;
   int64_t next_attempt_id_ = 1;

@@ -22,6 +22,7 @@ void Batch::Append(Batch&& other) {
   MoveAppend(hosts, other.hosts);
   MoveAppend(tokens, other.tokens);
   MoveAppend(policies, other.policies);
+  MoveAppend(audit, other.audit);
 }
 
 }  // namespace gleaner::server

@@ -39,6 +39,22 @@ struct TaskOutcome {
   int64_t vacated = 0;                    // attempts vacated for the owner; they use up no retry
 };
 
+// One replica's successful result of a replicated task (docs/validation.md).
+struct ReplicaResult {
+  int64_t attempt_id = 0;
+  int64_t host_id = 0;
+  std::string hash;     // ResultHash(outcome): equal hashes are agreeing results
+  TaskOutcome outcome;  // what is accepted if this result wins the quorum
+};
+
+// Where a replicated task's validation stands; empty for other tasks.
+struct Validation {
+  std::vector<ReplicaResult> results;  // successful replicas so far, oldest first
+  int64_t trusted_host = 0;  // adaptive replication: the proven host whose single result will do
+  std::string verdict;       // once decided: how the result was accepted, or why the task failed
+  bool empty() const { return results.empty() && trusted_host == 0 && verdict.empty(); }
+};
+
 // Tasks are stored only once they leave their initial queued state: a job of
 // a million tasks costs one row at submission.
 struct TaskRecord {
@@ -48,6 +64,8 @@ struct TaskRecord {
   int64_t attempts = 0;
   int64_t host_id = 0;
   TaskOutcome outcome;
+  std::optional<api::FileRef> checkpoint;  // the latest checkpoint of its live attempt; the next one resumes from it
+  Validation validation;                   // replicated tasks only
 };
 
 struct AttemptRecord {
@@ -71,6 +89,9 @@ struct HostRecord {
   int64_t enrolled_at = 0;
   bool quarantined = false;
   std::string quarantine_reason;
+  int64_t revoked_at = 0;  // 0: not revoked; else its credential is refused
+  int64_t agreements = 0;     // replicated results that agreed with the accepted quorum
+  int64_t disagreements = 0;  // ... and that did not (docs/validation.md)
 };
 
 struct TokenRecord {
@@ -78,6 +99,11 @@ struct TokenRecord {
   api::Role role = api::Role::kViewer;
   std::string name;
   int64_t created_at = 0;
+  int64_t expires_at = 0;  // 0: never
+  int64_t max_uses = 0;    // 0: unlimited
+  int64_t uses = 0;        // enrolments made with it
+  int64_t revoked_at = 0;  // 0: not revoked
+  std::string created_by;
 };
 
 // An owner policy set centrally: scope "*" for all hosts, "host:NAME" for one.
@@ -93,11 +119,16 @@ struct Batch {
   std::vector<HostRecord> hosts;
   std::vector<TokenRecord> tokens;
   std::vector<PolicyRecord> policies;
+  std::vector<api::AuditEvent> audit;  // appended, never replaced; durable with the change they describe
 
   bool empty() const {
-    return jobs.empty() && tasks.empty() && attempts.empty() && hosts.empty() && tokens.empty() && policies.empty();
+    return jobs.empty() && tasks.empty() && attempts.empty() && hosts.empty() && tokens.empty() && policies.empty() &&
+           audit.empty();
   }
-  size_t size() const { return jobs.size() + tasks.size() + attempts.size() + hosts.size() + tokens.size() + policies.size(); }
+  size_t size() const {
+    return jobs.size() + tasks.size() + attempts.size() + hosts.size() + tokens.size() + policies.size() +
+           audit.size();
+  }
   void Append(Batch&& other);
 };
 
@@ -111,6 +142,15 @@ struct UsageRow {
   int64_t wall_ms = 0;
   int64_t succeeded = 0;
   int64_t failed = 0;
+};
+
+// Which audit events to read back: `who` and `action` ("" = any; an action
+// also matches its sub-actions, "token" matches "token.create").
+struct AuditQuery {
+  int64_t since = 0;
+  std::string who;
+  std::string action;
+  int64_t limit = 1000;
 };
 
 // What the scheduler rebuilds itself from at start.

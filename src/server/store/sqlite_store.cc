@@ -17,7 +17,8 @@ CREATE TABLE IF NOT EXISTS jobs(
   created_at INTEGER NOT NULL, cancelled INTEGER NOT NULL, finished_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS tasks(
   job_id INTEGER NOT NULL, idx INTEGER NOT NULL, state TEXT NOT NULL, attempts INTEGER NOT NULL,
-  host_id INTEGER NOT NULL, outcome TEXT NOT NULL, PRIMARY KEY(job_id, idx)) WITHOUT ROWID;
+  host_id INTEGER NOT NULL, outcome TEXT NOT NULL, checkpoint TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY(job_id, idx)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS attempts(
   id INTEGER PRIMARY KEY, job_id INTEGER NOT NULL, idx INTEGER NOT NULL, host_id INTEGER NOT NULL,
   state TEXT NOT NULL, started_at INTEGER NOT NULL, ended_at INTEGER NOT NULL, reason TEXT NOT NULL,
@@ -29,6 +30,9 @@ CREATE TABLE IF NOT EXISTS hosts(
 CREATE TABLE IF NOT EXISTS tokens(
   hash TEXT PRIMARY KEY, role TEXT NOT NULL, name TEXT NOT NULL, created_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS policies(scope TEXT PRIMARY KEY, json TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS audit(
+  id INTEGER PRIMARY KEY, at INTEGER NOT NULL, who TEXT NOT NULL, role TEXT NOT NULL, peer TEXT NOT NULL,
+  action TEXT NOT NULL, target TEXT NOT NULL, outcome TEXT NOT NULL, detail TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS attempts_live ON attempts(state) WHERE state IN ('assigned','running');
 CREATE INDEX IF NOT EXISTS attempts_finished ON attempts(ended_at) WHERE state IN ('succeeded','failed');
 PRAGMA user_version = 1;
@@ -104,6 +108,59 @@ TaskOutcome OutcomeFromJson(const json& j) {
   return o;
 }
 
+// Columns added after a table was first created: a database made by an
+// older server gets them on open. (table, column, declaration)
+struct AddedColumn {
+  const char* table;
+  const char* column;
+  const char* declaration;
+};
+constexpr AddedColumn kAddedColumns[] = {
+    {"tasks", "checkpoint", "TEXT NOT NULL DEFAULT ''"},  // checkpoint migration (docs/checkpoints.md)
+    {"hosts", "revoked_at", "INTEGER NOT NULL DEFAULT 0"},  // `gleaner host revoke`
+    {"tokens", "expires_at", "INTEGER NOT NULL DEFAULT 0"},
+    {"tokens", "max_uses", "INTEGER NOT NULL DEFAULT 0"},
+    {"tokens", "uses", "INTEGER NOT NULL DEFAULT 0"},
+    {"tokens", "revoked_at", "INTEGER NOT NULL DEFAULT 0"},
+    {"tokens", "created_by", "TEXT NOT NULL DEFAULT ''"},
+    {"tasks", "validation", "TEXT NOT NULL DEFAULT ''"},  // replicated results (docs/validation.md)
+    {"hosts", "agreements", "INTEGER NOT NULL DEFAULT 0"},
+    {"hosts", "disagreements", "INTEGER NOT NULL DEFAULT 0"},
+};
+
+// "" or the JSON of a replicated task's results so far.
+std::string ValidationToText(const Validation& v) {
+  if (v.empty()) return "";
+  json results = json::array();
+  for (const auto& r : v.results) {
+    results.push_back({{"attempt_id", r.attempt_id}, {"host_id", r.host_id}, {"hash", r.hash},
+                       {"outcome", OutcomeToJson(r.outcome)}});
+  }
+  json j = {{"results", results}};
+  if (v.trusted_host != 0) j["trusted_host"] = v.trusted_host;
+  if (!v.verdict.empty()) j["verdict"] = v.verdict;
+  return j.dump();
+}
+Validation ValidationFromText(const std::string& text) {
+  Validation v;
+  if (text.empty()) return v;
+  json j = json::parse(text);
+  for (const auto& r : j.value("results", json::array())) {
+    v.results.push_back({r.value("attempt_id", int64_t{0}), r.value("host_id", int64_t{0}), r.value("hash", ""),
+                         OutcomeFromJson(r.value("outcome", json::object()))});
+  }
+  v.trusted_host = j.value("trusted_host", int64_t{0});
+  v.verdict = j.value("verdict", "");
+  return v;
+}
+
+// "" or the FileRef's JSON: a task's latest checkpoint.
+std::string CheckpointToText(const std::optional<api::FileRef>& ref) { return ref ? json(*ref).dump() : ""; }
+std::optional<api::FileRef> CheckpointFromText(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  return json::parse(text).get<api::FileRef>();
+}
+
 Result<sqlite3*> OpenConnection(const std::string& path, int flags) {
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
@@ -123,6 +180,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) 
   // WAL + FULL: every commit is fsynced before Apply() returns.
   GLEANER_RETURN_IF_ERROR(store->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF;"));
   GLEANER_RETURN_IF_ERROR(store->Exec(kSchema));
+  GLEANER_RETURN_IF_ERROR(store->AddMissingColumns());
   return store;
 }
 
@@ -147,6 +205,20 @@ Status SqliteStore::Exec(const char* sql) {
   return OkStatus();
 }
 
+Status SqliteStore::AddMissingColumns() {
+  for (const auto& added : kAddedColumns) {
+    std::string info = std::string("SELECT COUNT(*) FROM pragma_table_info('") + added.table + "') WHERE name = '" +
+                       added.column + "'";
+    Statement s(db_, info.c_str());
+    if (!s.prepared()) return Internal(std::string("sqlite: ") + sqlite3_errmsg(db_));
+    if (s.Next() && s.Int(0) > 0) continue;
+    std::string alter =
+        std::string("ALTER TABLE ") + added.table + " ADD COLUMN " + added.column + " " + added.declaration;
+    GLEANER_RETURN_IF_ERROR(Exec(alter.c_str()));
+  }
+  return OkStatus();
+}
+
 Status SqliteStore::Apply(const Batch& batch) {
   if (batch.empty()) return OkStatus();
   GLEANER_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
@@ -159,18 +231,32 @@ Status SqliteStore::Apply(const Batch& batch) {
       }
     }
     if (!batch.hosts.empty()) {
-      Statement s(db_, "INSERT OR REPLACE INTO hosts VALUES(?,?,?,?,?,?,?)");
+      Statement s(db_,
+                  "INSERT OR REPLACE INTO hosts(id, facts, slots, credential_hash, enrolled_at, quarantined, "
+                  "quarantine_reason, revoked_at, agreements, disagreements) VALUES(?,?,?,?,?,?,?,?,?,?)");
       for (const auto& r : batch.hosts) {
         GLEANER_RETURN_IF_ERROR(s.Bind(1, r.id).Bind(2, json(r.facts).dump()).Bind(3, r.slots)
                                     .Bind(4, r.credential_hash).Bind(5, r.enrolled_at)
-                                    .Bind(6, int64_t{r.quarantined}).Bind(7, r.quarantine_reason).Run());
+                                    .Bind(6, int64_t{r.quarantined}).Bind(7, r.quarantine_reason)
+                                    .Bind(8, r.revoked_at).Bind(9, r.agreements).Bind(10, r.disagreements).Run());
       }
     }
     if (!batch.tokens.empty()) {
-      Statement s(db_, "INSERT OR REPLACE INTO tokens VALUES(?,?,?,?)");
+      Statement s(db_,
+                  "INSERT OR REPLACE INTO tokens(hash, role, name, created_at, expires_at, max_uses, uses, revoked_at, "
+                  "created_by) VALUES(?,?,?,?,?,?,?,?,?)");
       for (const auto& r : batch.tokens) {
-        GLEANER_RETURN_IF_ERROR(
-            s.Bind(1, r.hash).Bind(2, std::string(api::RoleName(r.role))).Bind(3, r.name).Bind(4, r.created_at).Run());
+        GLEANER_RETURN_IF_ERROR(s.Bind(1, r.hash).Bind(2, std::string(api::RoleName(r.role))).Bind(3, r.name)
+                                    .Bind(4, r.created_at).Bind(5, r.expires_at).Bind(6, r.max_uses).Bind(7, r.uses)
+                                    .Bind(8, r.revoked_at).Bind(9, r.created_by).Run());
+      }
+    }
+    if (!batch.audit.empty()) {
+      Statement s(db_,
+                  "INSERT INTO audit(at, who, role, peer, action, target, outcome, detail) VALUES(?,?,?,?,?,?,?,?)");
+      for (const auto& e : batch.audit) {
+        GLEANER_RETURN_IF_ERROR(s.Bind(1, e.at).Bind(2, e.who).Bind(3, e.role).Bind(4, e.peer).Bind(5, e.action)
+                                    .Bind(6, e.target).Bind(7, e.outcome).Bind(8, e.detail).Run());
       }
     }
     if (!batch.policies.empty()) {
@@ -178,10 +264,14 @@ Status SqliteStore::Apply(const Batch& batch) {
       for (const auto& r : batch.policies) GLEANER_RETURN_IF_ERROR(s.Bind(1, r.scope).Bind(2, json(r.policy).dump()).Run());
     }
     if (!batch.tasks.empty()) {
-      Statement s(db_, "INSERT OR REPLACE INTO tasks VALUES(?,?,?,?,?,?)");
+      Statement s(db_,
+                  "INSERT OR REPLACE INTO tasks(job_id, idx, state, attempts, host_id, outcome, checkpoint, validation) "
+                  "VALUES(?,?,?,?,?,?,?,?)");
       for (const auto& r : batch.tasks) {
         GLEANER_RETURN_IF_ERROR(s.Bind(1, r.job_id).Bind(2, r.index).Bind(3, std::string(api::TaskStateName(r.state)))
-                                    .Bind(4, r.attempts).Bind(5, r.host_id).Bind(6, OutcomeToJson(r.outcome).dump()).Run());
+                                    .Bind(4, r.attempts).Bind(5, r.host_id).Bind(6, OutcomeToJson(r.outcome).dump())
+                                    .Bind(7, CheckpointToText(r.checkpoint)).Bind(8, ValidationToText(r.validation))
+                                    .Run());
       }
     }
     if (!batch.attempts.empty()) {
@@ -213,10 +303,13 @@ Result<Snapshot> SqliteStore::LoadAll() {
       }
     }
     {
-      Statement s(db_, "SELECT job_id, idx, state, attempts, host_id, outcome FROM tasks ORDER BY job_id, idx");
+      Statement s(db_,
+                  "SELECT job_id, idx, state, attempts, host_id, outcome, checkpoint, validation FROM tasks "
+                  "ORDER BY job_id, idx");
       while (s.Next()) {
         TaskRecord r{s.Int(0), s.Int(1), api::TaskStateFromName(s.Text(2)).value_or(api::TaskState::kQueued), s.Int(3),
-                     s.Int(4), OutcomeFromJson(json::parse(s.Text(5)))};
+                     s.Int(4), OutcomeFromJson(json::parse(s.Text(5))), CheckpointFromText(s.Text(6)),
+                     ValidationFromText(s.Text(7))};
         snap.tasks.push_back(std::move(r));
       }
     }
@@ -234,18 +327,19 @@ Result<Snapshot> SqliteStore::LoadAll() {
     }
     {
       Statement s(db_,
-                  "SELECT id, facts, slots, credential_hash, enrolled_at, quarantined, quarantine_reason "
-                  "FROM hosts ORDER BY id");
+                  "SELECT id, facts, slots, credential_hash, enrolled_at, quarantined, quarantine_reason, revoked_at, "
+                  "agreements, disagreements FROM hosts ORDER BY id");
       while (s.Next()) {
         snap.hosts.push_back({s.Int(0), json::parse(s.Text(1)).get<api::HostFacts>(), s.Int(2), s.Text(3), s.Int(4),
-                              s.Int(5) != 0, s.Text(6)});
+                              s.Int(5) != 0, s.Text(6), s.Int(7), s.Int(8), s.Int(9)});
       }
     }
     {
-      Statement s(db_, "SELECT hash, role, name, created_at FROM tokens");
+      Statement s(db_,
+                  "SELECT hash, role, name, created_at, expires_at, max_uses, uses, revoked_at, created_by FROM tokens");
       while (s.Next()) {
-        snap.tokens.push_back(
-            {s.Text(0), api::RoleFromName(s.Text(1)).value_or(api::Role::kViewer), s.Text(2), s.Int(3)});
+        snap.tokens.push_back({s.Text(0), api::RoleFromName(s.Text(1)).value_or(api::Role::kViewer), s.Text(2),
+                               s.Int(3), s.Int(4), s.Int(5), s.Int(6), s.Int(7), s.Text(8)});
       }
     }
     {
@@ -256,6 +350,22 @@ Result<Snapshot> SqliteStore::LoadAll() {
     return Internal(std::string("the database holds a record that cannot be read: ") + e.what());
   }
   return snap;
+}
+
+Result<std::vector<api::AuditEvent>> SqliteStore::Audit(const AuditQuery& query) {
+  // Newest first, so a limit keeps the latest events.
+  Statement s(db_,
+              "SELECT id, at, who, role, peer, action, target, outcome, detail FROM audit "
+              "WHERE at >= ? AND (? = '' OR who = ?) AND (? = '' OR action = ? OR action LIKE ? || '.%') "
+              "ORDER BY id DESC LIMIT ?");
+  if (!s.prepared()) return Internal(std::string("sqlite: ") + sqlite3_errmsg(db_));
+  s.Bind(1, query.since).Bind(2, query.who).Bind(3, query.who).Bind(4, query.action).Bind(5, query.action)
+      .Bind(6, query.action).Bind(7, query.limit);
+  std::vector<api::AuditEvent> events;
+  while (s.Next()) {
+    events.push_back({s.Int(0), s.Int(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5), s.Text(6), s.Text(7), s.Text(8)});
+  }
+  return events;
 }
 
 Result<std::vector<UsageRow>> SqliteStore::Usage(int64_t since) {

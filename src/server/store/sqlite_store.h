@@ -25,10 +25,13 @@ class SqliteStore : public Store {
   Status Apply(const Batch& batch) override;
   Result<Snapshot> LoadAll() override;
   Result<std::vector<UsageRow>> Usage(int64_t since) override;
+  Result<std::vector<api::AuditEvent>> Audit(const AuditQuery& query) override;
 
  private:
   explicit SqliteStore(sqlite3* db) : db_(db) {}
   Status Exec(const char* sql);
+  // Adds columns newer than a database made by an older server.
+  Status AddMissingColumns();
 
   sqlite3* const db_;
 };

@@ -19,6 +19,8 @@ class Store {
   virtual Result<Snapshot> LoadAll() = 0;
   // Usage of attempts that ended at or after `since` (Unix ms).
   virtual Result<std::vector<UsageRow>> Usage(int64_t since) = 0;
+  // Audit events matching `query`, newest first.
+  virtual Result<std::vector<api::AuditEvent>> Audit(const AuditQuery& query) = 0;
 };
 
 }  // namespace gleaner::server

@@ -47,6 +47,7 @@ class AgentLoopTest : public ::testing::Test {
     AttemptEnv env{dirs_, driver_, cache_, *pending_, server_.Links(), 1 << 20};
     LoopTiming timing;
     timing.first_interval = 50ms;
+    guard_.Observe(OwnerView{});  // no owner to sense, so work runs; before it, the guard allows none
     loop_ = std::make_unique<AgentLoop>(env, slots, guard_, timing);
     thread_ = std::thread([this] { result_ = loop_->Run(); });
   }

@@ -52,10 +52,13 @@ TEST_F(OutputGlobsTest, GivesAbsolutePathsForReading) {
 }
 
 TEST_F(OutputGlobsTest, RefusesPatternsThatLeaveTheWorkDir) {
-  for (std::string pattern : {"../*", "/etc/*", "a/../../x"}) {
+  for (const std::string& pattern : std::vector<std::string>{"../*", "/etc/*", "a/../../x",
+                                                             std::string("a\0/../../x", 10), std::string(5000, 'a')}) {
     auto files = MatchOutputs(tmp_.path(), {pattern});
     ASSERT_FALSE(files.ok()) << pattern;
     EXPECT_EQ(files.error().code, ErrorCode::kInvalidArgument) << pattern;
+    EXPECT_NE(files.error().message.find("must stay inside the work dir: it "), std::string::npos)
+        << files.error().message;
   }
 }
 
@@ -66,6 +69,18 @@ TEST_F(OutputGlobsTest, SkipsSymlinksOutOfTheWorkDir) {
   fs::create_directory_symlink(outside.path(), tmp_ / "escape");
   Touch("real.out");
   EXPECT_EQ(Names({"*.out", "escape/*"}), (std::vector<std::string>{"real.out"}));
+}
+
+// ".*" matches ".." in glob(3): such a match is a directory or leaves the
+// work dir, and is skipped either way.
+TEST_F(OutputGlobsTest, WildcardsDoNotClimbOutThroughDotDot) {
+  fs::create_directories(tmp_ / "work/sub");
+  ASSERT_TRUE(WriteFileDurably(tmp_ / "secret", "s").ok());
+  ASSERT_TRUE(WriteFileDurably(tmp_ / "work/sub/ok.out", "x").ok());
+  auto files = MatchOutputs(tmp_ / "work", {".*", ".*/*", "sub/.*/*", "sub/*"});
+  ASSERT_TRUE(files.ok()) << files.error().message;
+  ASSERT_EQ(files->size(), 1u);
+  EXPECT_EQ((*files)[0].name, "sub/ok.out");
 }
 
 TEST_F(OutputGlobsTest, WorkDirWithGlobCharactersIsLiteral) {

@@ -50,6 +50,7 @@ TEST(TaskEnvironmentTest, FixedBaseJobVariablesAndTaskFacts) {
   EXPECT_EQ(env["GLEANER_TASK_COUNT"], "10");
   EXPECT_EQ(env["GLEANER_JOB_ID"], "5");
   EXPECT_EQ(env["GLEANER_ATTEMPT_ID"], "11");
+  EXPECT_EQ(env["GLEANER_CHECKPOINT_DIR"], "/w/11/.checkpoint");
 }
 
 TEST(BackoffTest, GrowsWithJitterUpToTheCapAndResets) {

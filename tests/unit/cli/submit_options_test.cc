@@ -32,6 +32,15 @@ TEST(SubmitOptions, UnknownFlagsAreRejected) {
   EXPECT_THROW(Parse({"--bogus", "--", "echo"}), CLI::ParseError);
 }
 
+TEST(BuildJobSpec, NetworkOnlyWhenAsked) {
+  auto without = BuildJobSpec(Parse({"--", "x"}));
+  ASSERT_TRUE(without.ok()) << without.error().message;
+  EXPECT_FALSE(without->network);
+  auto with = BuildJobSpec(Parse({"--network", "--", "x"}));
+  ASSERT_TRUE(with.ok()) << with.error().message;
+  EXPECT_TRUE(with->network);
+}
+
 TEST(BuildJobSpec, ConvertsUnitsAndEnvironment) {
   SubmitOptions o = Parse({"--memory", "2G", "--timeout", "5m", "--env", "A=x=y", "--", "/opt/bin/render", "{i}"});
   auto spec = BuildJobSpec(o);
@@ -57,6 +66,37 @@ TEST(BuildJobSpec, RejectsAJobOfNoTasks) {
   ASSERT_FALSE(spec.ok());
   EXPECT_EQ(spec.error().code, ErrorCode::kInvalidArgument);
   EXPECT_NE(spec.error().message.find("task count 0"), std::string::npos);
+}
+
+TEST(BuildJobSpec, ReplicasWithAMajorityQuorumByDefault) {
+  auto plain = BuildJobSpec(Parse({"--", "x"}));
+  ASSERT_TRUE(plain.ok()) << plain.error().message;
+  EXPECT_EQ(plain->replicas, 1);
+  EXPECT_EQ(plain->quorum, 1);
+  EXPECT_TRUE(plain->adaptive);
+  for (auto [replicas, quorum] : {std::pair{2, 2}, std::pair{3, 2}, std::pair{4, 3}, std::pair{5, 3}}) {
+    auto spec = BuildJobSpec(Parse({"--replicas", std::to_string(replicas), "--", "x"}));
+    ASSERT_TRUE(spec.ok()) << spec.error().message;
+    EXPECT_EQ(spec->quorum, quorum) << replicas << " replicas";
+  }
+  auto strict = BuildJobSpec(Parse({"--replicas", "3", "--quorum", "3", "--no-adaptive", "--", "x"}));
+  ASSERT_TRUE(strict.ok()) << strict.error().message;
+  EXPECT_EQ(strict->quorum, 3);
+  EXPECT_FALSE(strict->adaptive);
+}
+
+TEST(BuildJobSpec, QuorumAboveReplicasOrTooManyReplicasIsRefused) {
+  auto high = BuildJobSpec(Parse({"--replicas", "2", "--quorum", "3", "--", "x"}));
+  ASSERT_FALSE(high.ok());
+  EXPECT_EQ(high.error().message,
+            "--quorum 3 is more than --replicas 2: a quorum counts agreeing replicas, so raise --replicas or lower "
+            "--quorum");
+  auto many = BuildJobSpec(Parse({"--replicas", "11", "--", "x"}));
+  ASSERT_FALSE(many.ok());
+  EXPECT_EQ(many.error().message, "replicas must be between 1 and 10, not 11");
+  auto none = BuildJobSpec(Parse({"--replicas", "0", "--", "x"}));
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.error().message, "replicas must be between 1 and 10, not 0");
 }
 
 }  // namespace

@@ -64,5 +64,39 @@ TEST(ValidatePolicyTest, RefusesSelfDefeatingPolicies) {
   EXPECT_EQ(ValidatePolicy(negative_cpus).code(), ErrorCode::kInvalidArgument);
 }
 
+TEST(ValidatePolicyTest, CpuShareAndMemoryCapsMustLeaveRoomForWork) {
+  Policy p;
+  p.max_cpu_percent = 50;
+  p.max_memory = int64_t{4} << 30;
+  EXPECT_TRUE(ValidatePolicy(p).ok());
+  p.max_cpu_percent = 100;  // no cap, said plainly
+  EXPECT_TRUE(ValidatePolicy(p).ok());
+  p.max_cpu_percent = 101;
+  auto over = ValidatePolicy(p);
+  ASSERT_EQ(over.code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(over.message().find("from 1 to 100"), std::string::npos) << over.message();
+  p.max_cpu_percent = -5;
+  EXPECT_EQ(ValidatePolicy(p).code(), ErrorCode::kInvalidArgument);
+  p.max_cpu_percent = 0;
+  p.max_memory = 1 << 20;  // 1 MiB: no task could start
+  auto tiny = ValidatePolicy(p);
+  ASSERT_EQ(tiny.code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(tiny.message().find("no task could even start"), std::string::npos) << tiny.message();
+  p.max_memory = -1;
+  EXPECT_EQ(ValidatePolicy(p).code(), ErrorCode::kInvalidArgument);
+}
+
+
+// Every clause costs up to a week of minutes, so an admin's typo (or a
+// 64 MiB body) must not keep the server parsing for minutes.
+TEST(WeekWindowTest, RefusesAnAbsurdlyLongWindow) {
+  std::string longest = "Mon";
+  while (longest.size() + 5 <= kMaxWindowBytes) longest += ", Mon";
+  EXPECT_TRUE(WeekWindow::Parse(longest).ok());
+  auto r = WeekWindow::Parse(longest + ", Tue-Wed");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("at most 1000 are allowed"), std::string::npos) << r.error().message;
+}
+
 }  // namespace
 }  // namespace gleaner::api

@@ -32,6 +32,21 @@ TEST(FormatDuration, RoundTrips) {
   EXPECT_EQ(FormatDurationCoarse(Millis(3'720'000)), "1h2m");
 }
 
+// Found by tests/fuzz/fuzz_units: a long sum overflowed int64 (undefined
+// behaviour), and a sum past 10^9 ms formatted as one number ParseDuration
+// refuses.
+TEST(ParseDuration, BoundsTheSumAndRoundTripsLargeValues) {
+  auto huge = ParseDuration("999999999d999999999d999999999d");
+  ASSERT_FALSE(huge.ok());
+  EXPECT_NE(huge.error().message.find("longer than any duration"), std::string::npos) << huge.error().message;
+  EXPECT_TRUE(ParseDuration("1000000000d").ok());
+  auto odd = ParseDuration("5ms15411h");
+  ASSERT_TRUE(odd.ok());
+  EXPECT_EQ(FormatDuration(*odd), "642d3h5ms");
+  EXPECT_EQ(*ParseDuration(FormatDuration(*odd)), *odd);
+  EXPECT_EQ(FormatDuration(Millis(1500)), "1500ms");
+}
+
 TEST(ParseSize, PowersOf1024) {
   EXPECT_EQ(*ParseSize("512"), 512);
   EXPECT_EQ(*ParseSize("1K"), 1024);

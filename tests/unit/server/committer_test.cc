@@ -19,6 +19,7 @@ class RecordingStore : public Store {
   }
   Result<Snapshot> LoadAll() override { return Snapshot{}; }
   Result<std::vector<UsageRow>> Usage(int64_t) override { return std::vector<UsageRow>{}; }
+  Result<std::vector<api::AuditEvent>> Audit(const AuditQuery&) override { return std::vector<api::AuditEvent>{}; }
   std::mutex mu;
   std::vector<size_t> applied;
 };

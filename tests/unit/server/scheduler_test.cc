@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "server/scheduler/quorum.h"
+
 namespace gleaner::server {
 namespace {
 
@@ -19,6 +21,8 @@ class SchedulerTest : public ::testing::Test {
     c.max_backoff_ms = 4'000;
     c.poison_hosts = 3;
     c.quarantine_after = 3;
+    c.proven_after = 3;
+    c.spot_check_one_in = 10;
     return c;
   }
 
@@ -67,6 +71,37 @@ class SchedulerTest : public ::testing::Test {
     c.outputs = {{"out.txt", std::string(64, 'a'), 3}};
     return c;
   }
+  int64_t SubmitReplicated(int64_t count, int64_t replicas, int64_t quorum, bool adaptive = true) {
+    api::JobSpec spec;
+    spec.command = {"work", "{i}"};
+    spec.count = count;
+    spec.replicas = replicas;
+    spec.quorum = quorum;
+    spec.adaptive = adaptive;
+    auto id = scheduler_.Submit(spec, "alice", now_, out_);
+    EXPECT_TRUE(id.ok()) << id.error().message;
+    return *id;
+  }
+  // A successful result whose stdout is the blob named by `digit`: equal
+  // digits are agreeing results.
+  static api::Completion Answer(int64_t attempt, char digit) {
+    api::Completion c = Success(attempt);
+    c.stdout_ref = api::FileRef{"stdout", std::string(64, digit), 2};
+    return c;
+  }
+  // Reports every one of `assignments` done with the answer `digit`, in one sync.
+  void AnswerAll(int64_t host, const std::vector<api::Assignment>& assignments, char digit) {
+    std::vector<api::Completion> done;
+    for (const auto& a : assignments) done.push_back(Answer(a.attempt_id, digit));
+    Sync(host, 0, {}, done);
+  }
+  api::HostView HostView(int64_t id) {
+    for (const auto& h : scheduler_.ListHosts(now_).hosts) {
+      if (h.id == id) return h;
+    }
+    ADD_FAILURE() << "no host " << id;
+    return {};
+  }
   static api::Completion Failure(int64_t attempt, int64_t code) {
     api::Completion c;
     c.attempt_id = attempt;
@@ -83,6 +118,9 @@ class SchedulerTest : public ::testing::Test {
     std::map<std::pair<int64_t, int64_t>, TaskRecord> tasks;
     std::map<int64_t, AttemptRecord> attempts;
     std::map<int64_t, HostRecord> hosts;
+    std::map<std::string, TokenRecord> tokens;
+    for (const auto& r : out_.tokens) tokens[r.hash] = r;
+    for (auto& [k, v] : tokens) snap.tokens.push_back(v);
     for (const auto& r : out_.jobs) jobs[r.id] = r;
     for (const auto& r : out_.tasks) tasks[{r.job_id, r.index}] = r;
     for (const auto& r : out_.attempts) attempts[r.id] = r;
@@ -301,13 +339,35 @@ TEST_F(SchedulerTest, RestartOfACancelledJobKeepsItCancelled) {
 }
 
 TEST_F(SchedulerTest, AuthenticatesTokensAndHosts) {
-  scheduler_.AddToken("h-admin", api::Role::kAdmin, "admin", now_, out_);
+  api::TokenCreateRequest admin{api::Role::kAdmin, "admin", std::nullopt, 0};
+  ASSERT_TRUE(scheduler_.tokens().Create("h-admin", admin, "test", now_, out_).ok());
   int64_t host = Enroll("pc1", 1);
-  EXPECT_EQ(scheduler_.Authenticate("h-admin")->role, api::Role::kAdmin);
-  EXPECT_EQ(scheduler_.Authenticate("cred-pc1")->host_id, host);
-  EXPECT_FALSE(scheduler_.Authenticate("nope").has_value());
-  EXPECT_TRUE(scheduler_.HasToken(api::Role::kAdmin));
-  EXPECT_FALSE(scheduler_.HasToken(api::Role::kViewer));
+  EXPECT_EQ((*scheduler_.Authenticate("h-admin", now_))->role, api::Role::kAdmin);
+  EXPECT_EQ((*scheduler_.Authenticate("cred-pc1", now_))->host_id, host);
+  EXPECT_FALSE(scheduler_.Authenticate("nope", now_)->has_value());
+  EXPECT_TRUE(scheduler_.tokens().HasUsable(api::Role::kAdmin, now_));
+  EXPECT_FALSE(scheduler_.tokens().HasUsable(api::Role::kViewer, now_));
+  Scheduler restarted = Restarted();
+  EXPECT_EQ((*restarted.Authenticate("h-admin", now_))->name, "admin");
+}
+
+TEST_F(SchedulerTest, ARevokedHostIsRefusedWithTheReasonAndItsAttemptsRequeued) {
+  int64_t doomed = Enroll("doomed", 1);
+  int64_t job = Submit(1);
+  ASSERT_EQ(Sync(doomed, 1).assignments.size(), 1u);
+  auto view = scheduler_.RevokeHost(doomed, now_, out_);
+  ASSERT_TRUE(view.ok());
+  EXPECT_EQ(view->revoked_at, now_);
+  EXPECT_FALSE(view->online);
+  auto refused = scheduler_.Authenticate("cred-doomed", now_);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kUnauthenticated);
+  EXPECT_NE(refused.error().message.find("was revoked by an admin"), std::string::npos);
+  EXPECT_EQ(scheduler_.GetJob(job)->counts.queued, 1);
+  int64_t spare = Enroll("spare", 1);
+  EXPECT_EQ(Sync(spare, 1).assignments.size(), 1u);
+  Scheduler restarted = Restarted();
+  EXPECT_FALSE(restarted.Authenticate("cred-doomed", now_).ok());
 }
 
 TEST_F(SchedulerTest, RetryBackoffDoublesUpToItsCap) {
@@ -405,6 +465,330 @@ TEST_F(SchedulerTest, LateResultForAFinishedTaskIsRecordedButNotAccepted) {
   EXPECT_EQ(out_.attempts[0].reason, "late result not accepted: the task had finished");
   EXPECT_TRUE(out_.tasks.empty());
   EXPECT_EQ(scheduler_.GetJob(job)->counts.done, 1);
+}
+
+// --- checkpoint migration (docs/checkpoints.md) --------------------------------
+
+namespace checkpoints {
+
+api::FileRef Blob(char c) { return {"checkpoint.tar", std::string(64, c), 10240}; }
+
+api::SyncRequest Report(int64_t attempt, const api::FileRef& blob, std::vector<int64_t> running) {
+  api::SyncRequest req;
+  req.running = std::move(running);
+  req.checkpoints.push_back({attempt, blob});
+  return req;
+}
+
+}  // namespace checkpoints
+
+TEST_F(SchedulerTest, LatestCheckpointOfTheLiveAttemptTravelsToTheNextAttemptOnAnotherHost) {
+  using namespace checkpoints;
+  int64_t pc1 = Enroll("pc1", 1);
+  int64_t pc2 = Enroll("pc2", 1);
+  int64_t job = Submit(1);
+  auto a = Sync(pc1, 1).assignments.at(0);
+  EXPECT_FALSE(a.checkpoint.has_value());  // nothing to resume yet
+  ASSERT_TRUE(scheduler_.Sync(pc1, Report(a.attempt_id, Blob('1'), {a.attempt_id}), now_, out_).ok());
+  size_t records = out_.size();
+  ASSERT_TRUE(scheduler_.Sync(pc1, Report(a.attempt_id, Blob('2'), {a.attempt_id}), now_, out_).ok());
+  EXPECT_EQ(out_.tasks.back().checkpoint->sha256, Blob('2').sha256);  // durable: in the batch
+  EXPECT_EQ(out_.size(), records + 1);
+  // The same report again changes nothing and writes nothing.
+  ASSERT_TRUE(scheduler_.Sync(pc1, Report(a.attempt_id, Blob('2'), {a.attempt_id}), now_, out_).ok());
+  EXPECT_EQ(out_.size(), records + 1);
+  EXPECT_EQ(Task(job, 0).checkpoint->sha256, Blob('2').sha256);
+
+  // pc1 goes silent (its agent was killed): the task moves to pc2 with the checkpoint.
+  now_ += kLease + 1;
+  scheduler_.ExpireLeases(now_, out_);
+  auto b = Sync(pc2, 1).assignments.at(0);
+  ASSERT_TRUE(b.checkpoint.has_value());
+  EXPECT_EQ(b.checkpoint->sha256, Blob('2').sha256);
+
+  // The stale attempt on pc1 comes back and reports a checkpoint: ignored.
+  ASSERT_TRUE(scheduler_.Sync(pc1, Report(a.attempt_id, Blob('3'), {a.attempt_id}), now_, out_).ok());
+  EXPECT_EQ(Task(job, 0).checkpoint->sha256, Blob('2').sha256);
+  // And an attempt id of another host's is ignored too.
+  ASSERT_TRUE(scheduler_.Sync(pc1, Report(b.attempt_id, Blob('4'), {}), now_, out_).ok());
+  EXPECT_EQ(Task(job, 0).checkpoint->sha256, Blob('2').sha256);
+
+  // A finished task needs no checkpoint.
+  Sync(pc2, 0, {}, {Success(b.attempt_id)});
+  EXPECT_EQ(Task(job, 0).state, TaskState::kDone);
+  EXPECT_FALSE(Task(job, 0).checkpoint.has_value());
+}
+
+TEST_F(SchedulerTest, VacatedCompletionCarriesTheFinalCheckpointAndSurvivesARestart) {
+  using namespace checkpoints;
+  int64_t pc1 = Enroll("pc1", 1);
+  int64_t job = Submit(1);
+  auto a = Sync(pc1, 1).assignments.at(0);
+  ASSERT_TRUE(scheduler_.Sync(pc1, Report(a.attempt_id, Blob('1'), {a.attempt_id}), now_, out_).ok());
+  api::Completion vacated;
+  vacated.attempt_id = a.attempt_id;
+  vacated.vacated = true;
+  vacated.reason = "vacated: owner active";
+  vacated.checkpoint = Blob('5');
+  Sync(pc1, 0, {}, {vacated});
+  EXPECT_EQ(Task(job, 0).state, TaskState::kQueued);
+  EXPECT_EQ(Task(job, 0).checkpoint->sha256, Blob('5').sha256);
+  // The replay of that completion after the next attempt began changes nothing.
+  Scheduler restarted = Restarted();
+  EXPECT_EQ(restarted.ListTasks(job)->tasks.at(0).checkpoint->sha256, Blob('5').sha256);
+  api::SyncRequest req;
+  req.free_slots = 1;
+  auto r = restarted.Sync(pc1, req, now_, out_);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->assignments.size(), 1u);
+  EXPECT_EQ(r->assignments[0].checkpoint->sha256, Blob('5').sha256);
+  vacated.checkpoint = Blob('6');
+  api::SyncRequest replay;
+  replay.running = {r->assignments[0].attempt_id};
+  replay.completions = {vacated};
+  ASSERT_TRUE(restarted.Sync(pc1, replay, now_, out_).ok());
+  EXPECT_EQ(restarted.ListTasks(job)->tasks.at(0).checkpoint->sha256, Blob('5').sha256);
+}
+
+TEST_F(SchedulerTest, CheckpointThatIsNotASha256IsIgnored) {
+  using namespace checkpoints;
+  int64_t pc1 = Enroll("pc1", 1);
+  int64_t job = Submit(1);
+  auto a = Sync(pc1, 1).assignments.at(0);
+  api::FileRef bad{"checkpoint.tar", "../../etc/passwd", 1};
+  ASSERT_TRUE(scheduler_.Sync(pc1, Report(a.attempt_id, bad, {a.attempt_id}), now_, out_).ok());
+  EXPECT_FALSE(Task(job, 0).checkpoint.has_value());
+}
+
+// --- result validation (docs/validation.md) ---------------------------------
+
+TEST_F(SchedulerTest, ReplicasRunOnDistinctHostsAndAgreeingResultsAreAccepted) {
+  int64_t pc1 = Enroll("pc1", 2), pc2 = Enroll("pc2", 2);
+  int64_t job = SubmitReplicated(1, 2, 2);
+  auto first = Sync(pc1, 2);
+  ASSERT_EQ(first.assignments.size(), 1u);  // never two replicas of a task on one host
+  auto second = Sync(pc2, 2);
+  ASSERT_EQ(second.assignments.size(), 1u);
+  EXPECT_EQ(second.assignments[0].index, 0);
+  EXPECT_EQ(Task(job, 0).validation, "0 of 2 agreeing results so far (0 results, 2 replicas running)");
+  Sync(pc1, 0, {}, {Answer(first.assignments[0].attempt_id, 'a')});
+  EXPECT_EQ(Task(job, 0).state, TaskState::kRunning);
+  EXPECT_EQ(Task(job, 0).validation, "1 of 2 agreeing results so far (1 results, 1 replicas running)");
+  Sync(pc2, 0, {}, {Answer(second.assignments[0].attempt_id, 'a')});
+  auto task = Task(job, 0);
+  EXPECT_EQ(task.state, TaskState::kDone);
+  EXPECT_EQ(task.stdout_ref->sha256, std::string(64, 'a'));
+  EXPECT_EQ(task.validation, "accepted: 2 of 2 results agree (quorum 2)");
+  EXPECT_EQ(HostView(pc1).agreements, 1);
+  EXPECT_EQ(HostView(pc2).reliability, 1.0);
+  // A replay of either completion changes nothing.
+  size_t records = out_.size();
+  Sync(pc2, 0, {}, {Answer(second.assignments[0].attempt_id, 'a')});
+  EXPECT_EQ(out_.size(), records);
+  EXPECT_EQ(HostView(pc2).agreements, 1);
+}
+
+TEST_F(SchedulerTest, DisagreementAddsAReplicaAndTheAgreeingResultWins) {
+  int64_t liar = Enroll("liar", 1), pc2 = Enroll("pc2", 1), pc3 = Enroll("pc3", 1);
+  int64_t job = SubmitReplicated(1, 2, 2);
+  auto a1 = Sync(liar, 1).assignments.at(0);
+  auto a2 = Sync(pc2, 1).assignments.at(0);
+  EXPECT_TRUE(Sync(pc3, 1).assignments.empty());  // two replicas were asked for
+  Sync(liar, 1, {}, {Answer(a1.attempt_id, 'x')});
+  Sync(pc2, 1, {}, {Answer(a2.attempt_id, 'a')});
+  EXPECT_EQ(Task(job, 0).state, TaskState::kQueued);  // 1 of 2: one more replica could settle it
+  EXPECT_TRUE(Sync(liar, 1).assignments.empty());
+  EXPECT_TRUE(Sync(pc2, 1).assignments.empty());
+  auto a3 = Sync(pc3, 1).assignments.at(0);
+  Sync(pc3, 1, {}, {Answer(a3.attempt_id, 'a')});
+  auto task = Task(job, 0);
+  ASSERT_EQ(task.state, TaskState::kDone);
+  EXPECT_EQ(task.stdout_ref->sha256, std::string(64, 'a'));
+  EXPECT_EQ(task.host, "pc2");
+  EXPECT_EQ(task.validation, "accepted: 2 of 3 results agree (quorum 2)");
+  EXPECT_EQ(HostView(liar).disagreements, 1);
+  EXPECT_EQ(HostView(liar).reliability, 0.0);
+  EXPECT_EQ(HostView(pc3).reliability, 1.0);
+}
+
+TEST_F(SchedulerTest, ResultsThatNeverAgreeFailTheTaskAtTheBound) {
+  std::vector<int64_t> hosts;
+  for (int i = 1; i <= 5; ++i) hosts.push_back(Enroll("pc" + std::to_string(i), 1));
+  int64_t job = SubmitReplicated(1, 2, 2);
+  for (int i = 0; i < 4; ++i) {
+    auto r = Sync(hosts[i], 1);
+    ASSERT_EQ(r.assignments.size(), 1u) << "replica " << i;
+    Sync(hosts[i], 1, {}, {Answer(r.assignments[0].attempt_id, static_cast<char>('a' + i))});
+  }
+  auto task = Task(job, 0);
+  ASSERT_EQ(task.state, TaskState::kFailed);
+  EXPECT_EQ(task.reason,
+            "results disagree: 4 hosts returned 4 different results and at most 1 agreed, short of the quorum of 2 "
+            "(gave up at 4 replicas: --replicas 2 plus 2)");
+  EXPECT_EQ(task.validation, task.reason);
+  EXPECT_TRUE(Sync(hosts[4], 1).assignments.empty());
+  EXPECT_FALSE(HostView(hosts[0]).reliability.has_value());  // nobody knows who was right
+  EXPECT_EQ(scheduler_.GetJob(job)->state, api::JobState::kFailed);
+}
+
+TEST_F(SchedulerTest, RestartMidValidationKeepsResultsLiveReplicasAndDistinctHosts) {
+  int64_t pc1 = Enroll("pc1", 1), pc2 = Enroll("pc2", 1), pc3 = Enroll("pc3", 1);
+  int64_t job = SubmitReplicated(1, 3, 2);
+  auto a1 = Sync(pc1, 1).assignments.at(0);
+  auto a2 = Sync(pc2, 1).assignments.at(0);
+  auto a3 = Sync(pc3, 1).assignments.at(0);
+  Sync(pc1, 1, {}, {Answer(a1.attempt_id, 'a')});
+  Scheduler restarted = Restarted();
+  auto view = restarted.ListTasks(job)->tasks.at(0);
+  EXPECT_EQ(view.state, TaskState::kRunning);
+  EXPECT_EQ(view.validation, "1 of 2 agreeing results so far (1 results, 2 replicas running)");
+  Batch out;
+  api::SyncRequest again;
+  again.free_slots = 1;
+  auto r1 = restarted.Sync(pc1, again, now_, out);  // pc1 gave its result already
+  ASSERT_TRUE(r1.ok());
+  EXPECT_TRUE(r1->assignments.empty());
+  api::SyncRequest running;
+  running.running = {a2.attempt_id};
+  auto r2 = restarted.Sync(pc2, running, now_, out);
+  ASSERT_TRUE(r2.ok());
+  EXPECT_TRUE(r2->cancel.empty());
+  api::SyncRequest done;
+  done.completions = {Answer(a3.attempt_id, 'a')};
+  ASSERT_TRUE(restarted.Sync(pc3, done, now_, out).ok());
+  view = restarted.ListTasks(job)->tasks.at(0);
+  EXPECT_EQ(view.state, TaskState::kDone);
+  EXPECT_EQ(view.validation, "accepted: 2 of 2 results agree (quorum 2)");
+  // The replica still running on pc2 is told to stop.
+  auto r3 = restarted.Sync(pc2, running, now_, out);
+  EXPECT_EQ(r3->cancel, std::vector<int64_t>{a2.attempt_id});
+  bool counted = false;
+  for (const auto& h : out.hosts) counted |= h.id == pc3 && h.agreements == 1;
+  EXPECT_TRUE(counted);
+}
+
+TEST_F(SchedulerTest, ALostReplicaIsReplacedAndItsLateResultIsNotUsed) {
+  int64_t pc1 = Enroll("pc1", 1), pc2 = Enroll("pc2", 1), pc3 = Enroll("pc3", 1);
+  int64_t job = SubmitReplicated(1, 2, 2);
+  auto a1 = Sync(pc1, 1).assignments.at(0);
+  auto a2 = Sync(pc2, 1).assignments.at(0);
+  now_ += kLease / 2;
+  Sync(pc2, 0, {a2.attempt_id});
+  Advance(kLease / 2 + 1);  // pc1 silent: its replica is lost
+  auto a3 = Sync(pc3, 1).assignments.at(0);
+  EXPECT_EQ(a3.index, 0);
+  Sync(pc1, 1, {}, {Answer(a1.attempt_id, 'x')});  // too late, and wrong
+  EXPECT_EQ(Task(job, 0).state, TaskState::kRunning);
+  Sync(pc2, 0, {}, {Answer(a2.attempt_id, 'a')});
+  Sync(pc3, 0, {}, {Answer(a3.attempt_id, 'a')});
+  EXPECT_EQ(Task(job, 0).state, TaskState::kDone);
+  EXPECT_EQ(Task(job, 0).stdout_ref->sha256, std::string(64, 'a'));
+  EXPECT_EQ(HostView(pc1).disagreements, 0);  // its late result never entered the vote
+}
+
+TEST_F(SchedulerTest, AFailedReplicaIsRetriedWithoutCountingAsAResult) {
+  int64_t pc1 = Enroll("pc1", 1), pc2 = Enroll("pc2", 1), pc3 = Enroll("pc3", 1);
+  int64_t job = SubmitReplicated(1, 2, 2);
+  auto a1 = Sync(pc1, 1).assignments.at(0);
+  auto a2 = Sync(pc2, 1).assignments.at(0);
+  Sync(pc1, 0, {}, {Failure(a1.attempt_id, 3)});
+  EXPECT_EQ(Task(job, 0).state, TaskState::kRunning);  // pc2's replica still runs
+  EXPECT_TRUE(Sync(pc3, 1).assignments.empty());        // the retry waits out its backoff
+  Advance(1'000);
+  auto a3 = Sync(pc3, 1).assignments.at(0);
+  Sync(pc2, 0, {}, {Answer(a2.attempt_id, 'a')});
+  Sync(pc3, 0, {}, {Answer(a3.attempt_id, 'a')});
+  EXPECT_EQ(Task(job, 0).state, TaskState::kDone);
+  EXPECT_EQ(Task(job, 0).attempts, 3);
+}
+
+TEST_F(SchedulerTest, AdaptiveReplicationLetsAProvenHostRunAloneButForSpotChecks) {
+  int64_t pc1 = Enroll("pc1", 20), pc2 = Enroll("pc2", 20);
+  // Three agreeing results make both hosts proven (proven_after = 3 here).
+  int64_t warmup = SubmitReplicated(3, 2, 2);
+  auto w1 = Sync(pc1, 3).assignments;
+  auto w2 = Sync(pc2, 3).assignments;
+  ASSERT_EQ(w1.size(), 3u);
+  ASSERT_EQ(w2.size(), 3u);
+  AnswerAll(pc1, w1, 'a');
+  AnswerAll(pc2, w2, 'a');
+  ASSERT_EQ(scheduler_.GetJob(warmup)->counts.done, 3);
+  ASSERT_EQ(HostView(pc1).agreements, 3);
+
+  int64_t job = SubmitReplicated(20, 2, 2);
+  auto on_pc1 = Sync(pc1, 20).assignments;
+  ASSERT_EQ(on_pc1.size(), 20u);
+  std::set<int64_t> spot_checked;
+  for (int64_t i = 0; i < 20; ++i) {
+    if (IsSpotChecked(job, i, 10)) spot_checked.insert(i);
+  }
+  std::set<int64_t> on_pc2;
+  for (const auto& a : Sync(pc2, 20).assignments) on_pc2.insert(a.index);
+  EXPECT_EQ(on_pc2, spot_checked);  // only spot checks get a second replica
+  int64_t alone = 0;
+  while (spot_checked.count(alone)) ++alone;
+  EXPECT_EQ(Task(job, alone).validation, "running on proven host pc1 alone");
+  AnswerAll(pc1, on_pc1, 'a');
+  for (int64_t i = 0; i < 20; ++i) {
+    auto task = Task(job, i);
+    if (spot_checked.count(i)) {
+      EXPECT_EQ(task.state, TaskState::kRunning) << i;
+    } else {
+      EXPECT_EQ(task.state, TaskState::kDone) << i;
+      EXPECT_EQ(task.validation, "accepted from proven host pc1 alone (3 agreeing results, none disagreeing; "
+                                 "adaptive replication)");
+    }
+  }
+  // A job that asks for strict replication gets it, proven hosts or not.
+  int64_t strict = SubmitReplicated(2, 2, 2, /*adaptive=*/false);
+  EXPECT_EQ(Sync(pc1, 20).assignments.size(), 2u);
+  std::set<int64_t> strict_on_pc2;
+  for (const auto& a : Sync(pc2, 20).assignments) {
+    if (a.job_id == strict) strict_on_pc2.insert(a.index);
+  }
+  EXPECT_EQ(strict_on_pc2, (std::set<int64_t>{0, 1}));
+}
+
+TEST_F(SchedulerTest, AProvenHostThatDisagreesIsProvenNoMore) {
+  int64_t pc1 = Enroll("pc1", 4), pc2 = Enroll("pc2", 4), pc3 = Enroll("pc3", 4);
+  int64_t warmup = SubmitReplicated(3, 2, 2);
+  auto w1 = Sync(pc1, 3).assignments;
+  auto w2 = Sync(pc2, 3).assignments;
+  AnswerAll(pc1, w1, 'a');
+  AnswerAll(pc2, w2, 'a');
+  ASSERT_EQ(scheduler_.GetJob(warmup)->counts.done, 3);
+  // pc1 now lies on a task pc2 and pc3 answer truly.
+  int64_t job = SubmitReplicated(1, 3, 2, /*adaptive=*/false);
+  auto b1 = Sync(pc1, 1).assignments.at(0);
+  auto b2 = Sync(pc2, 1).assignments.at(0);
+  auto b3 = Sync(pc3, 1).assignments.at(0);
+  Sync(pc1, 0, {}, {Answer(b1.attempt_id, 'x')});
+  Sync(pc2, 0, {}, {Answer(b2.attempt_id, 'a')});
+  Sync(pc3, 0, {}, {Answer(b3.attempt_id, 'a')});
+  ASSERT_EQ(Task(job, 0).state, TaskState::kDone);
+  EXPECT_EQ(Task(job, 0).stdout_ref->sha256, std::string(64, 'a'));
+  EXPECT_EQ(HostView(pc1).reliability, 0.75);
+  // Adaptive jobs now replicate every task pc1 runs.
+  int64_t next = SubmitReplicated(4, 2, 2);
+  EXPECT_EQ(Sync(pc1, 4).assignments.size(), 4u);
+  EXPECT_EQ(Sync(pc3, 4).assignments.size(), 4u);
+  EXPECT_EQ(scheduler_.GetJob(next)->counts.running, 4);
+}
+
+TEST_F(SchedulerTest, SubmitRefusesAQuorumAboveTheReplicas) {
+  api::JobSpec spec;
+  spec.command = {"work"};
+  spec.replicas = 2;
+  spec.quorum = 3;
+  auto id = scheduler_.Submit(spec, "alice", now_, out_);
+  ASSERT_FALSE(id.ok());
+  EXPECT_EQ(id.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(id.error().message.find("quorum 3 is out of range"), std::string::npos) << id.error().message;
+  spec.replicas = 11;
+  spec.quorum = 1;
+  id = scheduler_.Submit(spec, "alice", now_, out_);
+  ASSERT_FALSE(id.ok());
+  EXPECT_EQ(id.error().message, "replicas must be between 1 and 10, not 11");
 }
 
 }  // namespace

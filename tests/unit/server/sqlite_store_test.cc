@@ -1,6 +1,7 @@
 #include "server/store/sqlite_store.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <filesystem>
 
@@ -63,6 +64,89 @@ TEST_F(SqliteStoreTest, WhatIsAppliedIsLoadedBackAfterReopen) {
   EXPECT_EQ(snap->max_attempt_id, 10);
   EXPECT_EQ(snap->hosts.at(0).facts.hostname, "pc1");
   EXPECT_EQ(snap->tokens.at(0).role, api::Role::kSubmitter);
+}
+
+TEST_F(SqliteStoreTest, TaskCheckpointIsStoredAndClearedAndOldDatabasesGainTheColumn) {
+  // A database made before checkpoints existed: its tasks table lacks the column.
+  {
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open(db().c_str(), &raw), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(raw,
+                           "CREATE TABLE tasks(job_id INTEGER NOT NULL, idx INTEGER NOT NULL, state TEXT NOT NULL, "
+                           "attempts INTEGER NOT NULL, host_id INTEGER NOT NULL, outcome TEXT NOT NULL, "
+                           "PRIMARY KEY(job_id, idx)) WITHOUT ROWID;"
+                           "INSERT INTO tasks VALUES(1, 0, 'running', 1, 5, '{}');",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(raw);
+  }
+  {
+    auto store = SqliteStore::Open(db());
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    auto snap = (*store)->LoadAll();
+    ASSERT_TRUE(snap.ok()) << snap.error().message;
+    ASSERT_EQ(snap->tasks.size(), 1u);
+    EXPECT_FALSE(snap->tasks[0].checkpoint.has_value());
+    Batch b;
+    TaskRecord task{1, 0, api::TaskState::kRunning, 1, 5, {}, api::FileRef{"checkpoint.tar", std::string(64, 'c'), 20480}};
+    b.tasks.push_back(task);
+    task.index = 1;
+    task.checkpoint.reset();
+    b.tasks.push_back(task);
+    ASSERT_TRUE((*store)->Apply(b).ok());
+  }
+  auto store = SqliteStore::Open(db());  // a second open finds the column there
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  auto snap = (*store)->LoadAll();
+  ASSERT_TRUE(snap.ok()) << snap.error().message;
+  ASSERT_EQ(snap->tasks.size(), 2u);
+  ASSERT_TRUE(snap->tasks[0].checkpoint.has_value());
+  EXPECT_EQ(snap->tasks[0].checkpoint->sha256, std::string(64, 'c'));
+  EXPECT_EQ(snap->tasks[0].checkpoint->size, 20480);
+  EXPECT_FALSE(snap->tasks[1].checkpoint.has_value());
+}
+
+TEST_F(SqliteStoreTest, ReplicatedResultsAndHostAgreementsSurviveAReopen) {
+  {
+    auto store = SqliteStore::Open(db());
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    Batch b;
+    TaskRecord task{1, 0, api::TaskState::kRunning, 2, 5, {}};
+    TaskOutcome result;
+    result.attempt_id = 7;
+    result.exit_code = 0;
+    result.stdout_ref = api::FileRef{"stdout", std::string(64, 'a'), 3};
+    result.outputs = {{"out.txt", std::string(64, 'b'), 9}};
+    task.validation.results.push_back({7, 5, std::string(64, 'h'), result});
+    task.validation.trusted_host = 6;
+    b.tasks.push_back(task);
+    task.index = 1;  // an unreplicated task stores no validation
+    task.validation = {};
+    b.tasks.push_back(task);
+    HostRecord host{5, {}, 2, "cred", 100};
+    host.facts.hostname = "pc5";
+    host.agreements = 12;
+    host.disagreements = 1;
+    b.hosts.push_back(host);
+    ASSERT_TRUE((*store)->Apply(b).ok());
+  }
+  auto store = SqliteStore::Open(db());
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  auto snap = (*store)->LoadAll();
+  ASSERT_TRUE(snap.ok()) << snap.error().message;
+  ASSERT_EQ(snap->tasks.size(), 2u);
+  const Validation& v = snap->tasks[0].validation;
+  ASSERT_EQ(v.results.size(), 1u);
+  EXPECT_EQ(v.results[0].attempt_id, 7);
+  EXPECT_EQ(v.results[0].host_id, 5);
+  EXPECT_EQ(v.results[0].hash, std::string(64, 'h'));
+  EXPECT_EQ(v.results[0].outcome.stdout_ref->sha256, std::string(64, 'a'));
+  EXPECT_EQ(v.results[0].outcome.outputs.at(0).name, "out.txt");
+  EXPECT_EQ(v.trusted_host, 6);
+  EXPECT_TRUE(snap->tasks[1].validation.empty());
+  ASSERT_EQ(snap->hosts.size(), 1u);
+  EXPECT_EQ(snap->hosts[0].agreements, 12);
+  EXPECT_EQ(snap->hosts[0].disagreements, 1);
 }
 
 TEST_F(SqliteStoreTest, OpeningADirectoryIsAClearError) {
