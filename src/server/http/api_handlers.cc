@@ -96,6 +96,17 @@ asio::awaitable<Response> ApiHandlers::Handle(Request request, Admission admissi
       co_return co_await Sync(request, who);
     case RouteId::kBlobHead:
     case RouteId::kBlobGet: {
+      if (route.id == RouteId::kBlobGet && who.host_id != 0) {
+        // HEAD only says whether to upload; reading content is for the tasks it runs.
+        auto may_read = [host = who.host_id, sha = route.sha256](Scheduler& s, Batch&, int64_t) {
+          return s.HostMayRead(host, sha);
+        };
+        if (!co_await coordinator_.Run<bool>(may_read)) {
+          Error refused = PermissionDenied("an agent reads only the inputs and checkpoints of the tasks it runs now");
+          co_await AuditRefusal(request, who, refused);
+          co_return Response::FromError(refused);
+        }
+      }
       if (!blobs_.Contains(route.sha256)) co_return Response::FromError(NotFound("no blob " + route.sha256));
       Response r{200, "", "application/octet-stream", "", {}};
       if (route.id == RouteId::kBlobGet) r.file_path = blobs_.PathOf(route.sha256);

@@ -101,7 +101,7 @@ void Scheduler::Restore(const Snapshot& snap, int64_t now) {
     t.attempts = static_cast<int32_t>(r.attempts);
     t.host_id = r.host_id;
     t.checkpoint = r.checkpoint;
-    t.validation = r.validation;
+    if (!r.validation.empty()) t.validation = std::make_unique<Validation>(r.validation);
     if (r.outcome.attempt_id != 0 || !r.outcome.reason.empty()) t.outcome = std::make_unique<TaskOutcome>(r.outcome);
     job->next_fresh = std::max(job->next_fresh, r.index + 1);
   }
@@ -124,7 +124,7 @@ void Scheduler::Restore(const Snapshot& snap, int64_t now) {
       if (Replicated(job) && dispatched_before && !IsTerminal(t.state) && job.record.finished_at == 0) {
         // A replicated task waits for as many replicas as its quorum still
         // needs; a proven host whose replica is gone is trusted no more.
-        if (t.live.empty()) t.validation.trusted_host = 0;
+        if (t.live.empty() && t.validation) t.validation->trusted_host = 0;
         t.state = t.live.empty() ? TaskState::kQueued : TaskState::kRunning;
         if (WantedReplicas(job, t) > 0) {
           job.requeued.push_back(i);
@@ -167,6 +167,23 @@ Result<std::optional<Principal>> Scheduler::Authenticate(const std::string& secr
     return std::optional<Principal>(Principal{api::Role::kAgent, HostName(it->second), it->second});
   }
   return std::optional<Principal>();
+}
+
+bool Scheduler::HostMayRead(int64_t host_id, const std::string& sha256) const {
+  auto hit = hosts_.find(host_id);
+  if (hit == hosts_.end()) return false;
+  for (int64_t id : hit->second.attempts) {
+    auto a = attempts_.find(id);
+    if (a == attempts_.end()) continue;
+    const Job* job = FindJob(a->second.record.job_id);
+    if (!job) continue;
+    for (const auto& input : job->record.spec.inputs) {
+      if (input.sha256 == sha256) return true;
+    }
+    const Task& task = job->tasks[static_cast<size_t>(a->second.record.index)];
+    if (task.checkpoint && task.checkpoint->sha256 == sha256) return true;
+  }
+  return false;
 }
 
 Result<api::HostView> Scheduler::RevokeHost(int64_t host_id, int64_t now, Batch& out) {
@@ -434,13 +451,13 @@ void Scheduler::AcceptCompletion(Host& host, const api::Completion& c, int64_t n
   // The checkpoint taken after a vacate's grace; RetryOrFail persists it.
   // Replicas share none: each must compute its result on its own.
   if (!replicated && !c.succeeded && c.checkpoint && IsSha256Hex(c.checkpoint->sha256)) t.checkpoint = c.checkpoint;
-  if (replicated && !c.succeeded && t.validation.trusted_host == host.record.id) t.validation.trusted_host = 0;
+  if (!c.succeeded) t.Distrust(host.record.id);
   TaskOutcome outcome = OutcomeOf(c);
   KeepOwnerHistory(t.outcome, outcome);
   if (c.succeeded && replicated) {
     host.failure_streak.clear();
     std::string hash = ResultHash(outcome);
-    t.validation.results.push_back({c.attempt_id, host.record.id, std::move(hash), std::move(outcome)});
+    t.MutableVotes().results.push_back({c.attempt_id, host.record.id, std::move(hash), std::move(outcome)});
     AdvanceValidation(*job, record.index, 0, now, out);
   } else if (c.succeeded) {
     host.failure_streak.clear();
@@ -486,7 +503,7 @@ void Scheduler::FailAttempt(Host& host, Job& job, int64_t index, TaskOutcome out
     return;
   }
   // Doubling with each failed attempt; a replicated task's results and running replicas are none.
-  int64_t failures = t.attempts - static_cast<int64_t>(t.validation.results.size() + t.live.size());
+  int64_t failures = t.attempts - static_cast<int64_t>(t.Votes().results.size() + t.live.size());
   int64_t delay = config_.retry_backoff_ms;
   for (int64_t i = 1; i < failures && delay < config_.max_backoff_ms; ++i) delay *= 2;
   RetryOrFail(job, index, std::move(outcome), std::min(delay, config_.max_backoff_ms), now, out);
@@ -587,10 +604,10 @@ void Scheduler::Assign(Host& host, int64_t free_slots, int64_t now, api::SyncRes
       if (Replicated(job)) {
         // Adaptive replication: a proven host's result may stand alone,
         // except on spot-checked tasks.
-        if (t.live.size() == 1 && t.validation.results.empty() && spec.adaptive &&
+        if (t.live.size() == 1 && t.Votes().results.empty() && spec.adaptive &&
             IsProven(host.record, config_.proven_after) &&
             !IsSpotChecked(job.record.id, index, config_.spot_check_one_in)) {
-          t.validation.trusted_host = host.record.id;
+          t.MutableVotes().trusted_host = host.record.id;
         }
         // The task's other replicas go to other hosts, before older work.
         if (!t.waiting && WantedReplicas(job, t) > 0) {
@@ -661,20 +678,21 @@ bool Scheduler::HoldsReplica(const Task& t, int64_t host_id) const {
     auto it = attempts_.find(id);
     if (it != attempts_.end() && it->second.record.host_id == host_id) return true;
   }
-  return std::any_of(t.validation.results.begin(), t.validation.results.end(),
+  const auto& results = t.Votes().results;
+  return std::any_of(results.begin(), results.end(),
                      [&](const ReplicaResult& r) { return r.host_id == host_id; });
 }
 
 int64_t Scheduler::WantedReplicas(const Job& job, const Task& t) const {
   if (IsTerminal(t.state) && t.live.empty()) return 0;
   // A proven host's replica is running: its result will do.
-  if (t.validation.trusted_host != 0 && !t.live.empty()) return 0;
-  return ReplicasWanted(job.record.spec, t.validation.results, static_cast<int64_t>(t.live.size()));
+  if (t.Votes().trusted_host != 0 && !t.live.empty()) return 0;
+  return ReplicasWanted(job.record.spec, t.Votes().results, static_cast<int64_t>(t.live.size()));
 }
 
 void Scheduler::AdvanceValidation(Job& job, int64_t index, int64_t delay_ms, int64_t now, Batch& out) {
   Task& t = job.tasks[static_cast<size_t>(index)];
-  Validation& v = t.validation;
+  Validation& v = t.MutableVotes();
   const auto& spec = job.record.spec;
   if (v.trusted_host != 0) {
     auto mine = std::find_if(v.results.begin(), v.results.end(),
@@ -737,15 +755,15 @@ void Scheduler::AcceptReplicated(Job& job, int64_t index, const ReplicaResult& w
   t.live.clear();
   DropFromQueue(job, index);
   if (count_reliability) {
-    for (const auto& r : t.validation.results) {
+    for (const auto& r : t.Votes().results) {
       auto host = hosts_.find(r.host_id);
       if (host == hosts_.end()) continue;
       (r.hash == winner.hash ? host->second.record.agreements : host->second.record.disagreements)++;
       out.hosts.push_back(host->second.record);
     }
   }
-  t.validation.verdict = verdict;
-  t.validation.trusted_host = 0;
+  t.MutableVotes().verdict = verdict;
+  t.MutableVotes().trusted_host = 0;
   t.host_id = winner.host_id;
   AcceptResult(job, index, winner.outcome, now, out);
   UpdateRunnable(job);
@@ -762,7 +780,7 @@ void Scheduler::DropFromQueue(Job& job, int64_t index) {
 
 std::string Scheduler::ValidationText(const Job& job, const Task& t) const {
   if (!Replicated(job)) return "";
-  const Validation& v = t.validation;
+  const Validation& v = t.Votes();
   if (!v.verdict.empty()) return v.verdict;
   if (IsTerminal(t.state)) return "";
   if (v.trusted_host != 0 && !t.live.empty()) return "running on proven host " + HostName(v.trusted_host) + " alone";
@@ -797,7 +815,7 @@ void Scheduler::LoseAttempt(int64_t attempt_id, const std::string& reason, int64
   Task& t = job->tasks[static_cast<size_t>(record.index)];
   if (!Contains(t.live, attempt_id)) return;
   Remove(t.live, attempt_id);
-  if (t.validation.trusted_host == record.host_id) t.validation.trusted_host = 0;
+  t.Distrust(record.host_id);
   lost_[attempt_id] = record;
   TaskOutcome outcome;
   outcome.attempt_id = attempt_id;
@@ -824,7 +842,7 @@ void Scheduler::RetryOrFail(Job& job, int64_t index, TaskOutcome outcome, int64_
   Task& t = job.tasks[static_cast<size_t>(index)];
   // Attempts that failed or were lost: a replicated task's results and
   // running replicas are not retries.
-  int64_t retries = t.attempts - outcome.vacated - static_cast<int64_t>(t.validation.results.size()) -
+  int64_t retries = t.attempts - outcome.vacated - static_cast<int64_t>(t.Votes().results.size()) -
                     static_cast<int64_t>(t.live.size());
   if (retries > job.record.spec.max_retries) {
     outcome.reason = "gave up after " + std::to_string(t.attempts) + " attempt" + (t.attempts == 1 ? "" : "s") +
@@ -857,7 +875,7 @@ void Scheduler::SetTaskState(Job& job, int64_t index, TaskState state) {
 void Scheduler::PersistTask(const Job& job, int64_t index, Batch& out) const {
   const Task& t = job.tasks[static_cast<size_t>(index)];
   TaskRecord r{job.record.id, index, t.state, t.attempts, t.host_id, t.outcome ? *t.outcome : TaskOutcome{},
-               t.checkpoint, t.validation};
+               t.checkpoint, t.Votes()};
   out.tasks.push_back(std::move(r));
 }
 

@@ -64,6 +64,9 @@ class Scheduler {
   const TokenBook& tokens() const { return tokens_; }
   // Refuses the host's credential from now on and requeues its attempts.
   Result<api::HostView> RevokeHost(int64_t host_id, int64_t now, Batch& out);
+  // Whether the host may download the blob: an input, or the checkpoint, of a
+  // task it runs now. Agents read nothing else.
+  bool HostMayRead(int64_t host_id, const std::string& sha256) const;
 
   // --- submitters ---------------------------------------------------------
   Result<int64_t> Submit(const api::JobSpec& spec, const std::string& owner, int64_t now, Batch& out);
@@ -108,8 +111,22 @@ class Scheduler {
     int64_t host_id = 0;
     std::unique_ptr<TaskOutcome> outcome;  // absent until an attempt ends
     std::optional<api::FileRef> checkpoint;  // latest of its live attempts; the next attempt starts from it
-    Validation validation;  // replicated tasks: results so far (docs/validation.md)
+    // Replicated tasks only (docs/validation.md), made with their first
+    // result or trusted replica; null otherwise, so a task of an ordinary job
+    // costs no more memory.
+    std::unique_ptr<Validation> validation;
     bool waiting = false;   // replicated tasks: in `requeued` or `delayed_` for another replica
+    const Validation& Votes() const {
+      static const Validation kNone;
+      return validation ? *validation : kNone;
+    }
+    Validation& MutableVotes() {
+      if (!validation) validation = std::make_unique<Validation>();
+      return *validation;
+    }
+    void Distrust(int64_t host_id) {
+      if (validation && validation->trusted_host == host_id) validation->trusted_host = 0;
+    }
   };
   struct Job {
     JobRecord record;

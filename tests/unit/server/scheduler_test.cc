@@ -351,6 +351,24 @@ TEST_F(SchedulerTest, AuthenticatesTokensAndHosts) {
   EXPECT_EQ((*restarted.Authenticate("h-admin", now_))->name, "admin");
 }
 
+TEST_F(SchedulerTest, AHostReadsOnlyTheInputsOfTheTasksItRunsNow) {
+  int64_t runner = Enroll("runner", 1);
+  int64_t idle = Enroll("idle", 1);
+  api::JobSpec spec;
+  spec.command = {"work"};
+  spec.count = 1;
+  spec.inputs = {{"data.bin", std::string(64, 'd'), 10}};
+  ASSERT_TRUE(scheduler_.Submit(spec, "alice", now_, out_).ok());
+  EXPECT_FALSE(scheduler_.HostMayRead(runner, std::string(64, 'd')));  // nothing assigned yet
+  auto assigned = Sync(runner, 1);
+  ASSERT_EQ(assigned.assignments.size(), 1u);
+  EXPECT_TRUE(scheduler_.HostMayRead(runner, std::string(64, 'd')));
+  EXPECT_FALSE(scheduler_.HostMayRead(runner, std::string(64, 'e')));
+  EXPECT_FALSE(scheduler_.HostMayRead(idle, std::string(64, 'd')));
+  Sync(runner, 0, {}, {Success(assigned.assignments[0].attempt_id)});
+  EXPECT_FALSE(scheduler_.HostMayRead(runner, std::string(64, 'd')));  // done: no longer its task
+}
+
 TEST_F(SchedulerTest, ARevokedHostIsRefusedWithTheReasonAndItsAttemptsRequeued) {
   int64_t doomed = Enroll("doomed", 1);
   int64_t job = Submit(1);
