@@ -1,0 +1,136 @@
+// Result validation on real processes (docs/validation.md): three agents, one
+// of which lies through the test-only fault switch. Every task's accepted
+// result is the true one, and the liar's reliability shows it.
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+#include "harness.h"
+
+namespace gleaner::testing {
+namespace {
+
+// The liar: an agent whose every result is altered before upload.
+std::unique_ptr<Process> StartLiar(Grid& grid) {
+  std::string work = grid.dir() / "agent-liar";
+  std::filesystem::create_directories(work);
+  std::vector<std::string> argv = {GleanerBinary(), "agent", "--server", grid.url(), "--join", grid.JoinToken(),
+                                   "--work", work, "--slots", "2", "--name", "liar"};
+  return std::make_unique<Process>(
+      argv, std::map<std::string, std::string>{{"GLEANER_TEST_FAULTS", "1"}, {"GLEANER_TEST_CORRUPT_RESULTS", "1"}},
+      work + "-log");
+}
+
+nlohmann::json HostNamed(Grid& grid, const std::string& name) {
+  auto r = grid.Cli({"hosts", "--json"});
+  if (r.exit_code != 0) return {};
+  nlohmann::json list = r.Json();
+  for (const auto& h : list["hosts"]) {
+    if (h["facts"]["hostname"] == name) return h;
+  }
+  return {};
+}
+
+TEST(Quorum, NoWrongResultIsAcceptedFromALyingAgent) {
+  constexpr int kTasks = 8;
+  Grid grid;
+  std::unique_ptr<Process> liar = StartLiar(grid);
+  ASSERT_TRUE(WaitFor([&] { return !HostNamed(grid, "liar").is_null(); }, 60s))
+      << grid.Cli({"hosts", "--json"}).out << liar->Stderr();
+  // The liar enrolled first, so it takes replicas of the first tasks.
+  auto submit = grid.Cli({"submit", "-n", std::to_string(kTasks), "--replicas", "2", "--quorum", "2", "--output",
+                          "out.txt", "--", "sh", "-c", "echo $(({i} * {i})); echo {i} > out.txt"});
+  ASSERT_EQ(submit.exit_code, 0) << submit.err;
+  std::string job = submit.out.substr(0, submit.out.find('\n'));
+  ASSERT_TRUE(WaitFor([&] { return HostNamed(grid, "liar")["slots_used"] == 2; }, 60s)) << liar->Stderr();
+  grid.StartAgent("honest1", 2);
+  grid.StartAgent("honest2", 2);
+
+  auto wait = grid.Cli({"wait", job, "--timeout", "3m"}, 200s);
+  ASSERT_EQ(wait.exit_code, 0) << wait.out << wait.err << "\n" << grid.Tasks(job).dump(1);
+  auto tasks = grid.Tasks(job);
+  ASSERT_EQ(tasks.size(), static_cast<size_t>(kTasks));
+  for (const auto& t : tasks) {
+    EXPECT_EQ(t["state"], "done") << t.dump();
+    EXPECT_NE(t["host"], "liar") << t.dump();
+    EXPECT_EQ(t["validation"].get<std::string>().rfind("accepted: 2 of", 0), 0u) << t.dump();
+  }
+  std::string out = grid.dir() / "out";
+  auto fetch = grid.Cli({"fetch", job, "--to", out});
+  ASSERT_EQ(fetch.exit_code, 0) << fetch.err;
+  for (int i = 0; i < kTasks; ++i) {
+    std::string dir = out + "/" + std::to_string(i);
+    EXPECT_EQ(ReadFileOrEmpty(dir + "/stdout"), std::to_string(i * i) + "\n") << "task " << i;
+    EXPECT_EQ(ReadFileOrEmpty(dir + "/out.txt"), std::to_string(i) + "\n") << "task " << i;
+  }
+
+  auto lying = HostNamed(grid, "liar");
+  std::cout << "liar: " << lying["agreements"] << " agreements, " << lying["disagreements"] << " disagreements\n";
+  EXPECT_GE(lying["disagreements"].get<int>(), 2);
+  EXPECT_EQ(lying["agreements"], 0);
+  EXPECT_EQ(lying["reliability"], 0.0);
+  for (const char* name : {"honest1", "honest2"}) {
+    auto honest = HostNamed(grid, name);
+    EXPECT_EQ(honest["disagreements"], 0) << honest.dump();
+    if (honest["agreements"].get<int>() > 0) EXPECT_EQ(honest["reliability"], 1.0) << honest.dump();
+  }
+  auto hosts = grid.Cli({"hosts"});
+  EXPECT_NE(hosts.out.find("RELIABILITY"), std::string::npos) << hosts.out;
+  EXPECT_NE(hosts.out.find("0% (0/"), std::string::npos) << hosts.out;
+  auto table = grid.Cli({"tasks", job});
+  EXPECT_NE(table.out.find("VALIDATION"), std::string::npos) << table.out;
+  EXPECT_NE(liar->Stderr().find("TEST FAULT SWITCH ON"), std::string::npos);
+}
+
+TEST(Quorum, ServerKilledMidValidationStillAcceptsOnlyTrueResults) {
+  constexpr int kTasks = 12;
+  Grid grid;
+  std::unique_ptr<Process> liar = StartLiar(grid);
+  grid.StartAgent("honest1", 2);
+  grid.StartAgent("honest2", 2);
+  auto submit = grid.Cli({"submit", "-n", std::to_string(kTasks), "--replicas", "2", "--", "sh", "-c",
+                          "sleep 0.4; echo $(({i} * {i}))"});
+  ASSERT_EQ(submit.exit_code, 0) << submit.err;
+  std::string job = submit.out.substr(0, submit.out.find('\n'));
+  // Killed while some tasks are done and others hold part of their quorum.
+  ASSERT_TRUE(WaitFor([&] {
+    int done = 0, partial = 0;
+    for (const auto& t : grid.Tasks(job)) {
+      done += t["state"] == "done";
+      partial += t.value("validation", "").rfind("1 of 2", 0) == 0;
+    }
+    return done >= 2 && partial >= 1;
+  }, 90s)) << grid.Tasks(job).dump(1);
+  grid.KillServer(SIGKILL);
+  std::this_thread::sleep_for(500ms);
+  grid.StartServer();
+
+  auto wait = grid.Cli({"wait", job, "--timeout", "3m"}, 200s);
+  ASSERT_EQ(wait.exit_code, 0) << wait.out << wait.err << "\n" << grid.Tasks(job).dump(1);
+  std::string out = grid.dir() / "out";
+  ASSERT_EQ(grid.Cli({"fetch", job, "--to", out}).exit_code, 0);
+  for (int i = 0; i < kTasks; ++i) {
+    EXPECT_EQ(ReadFileOrEmpty(out + "/" + std::to_string(i) + "/stdout"), std::to_string(i * i) + "\n") << i;
+  }
+  for (const auto& t : grid.Tasks(job)) EXPECT_NE(t["host"], "liar") << t.dump();
+  auto lying = HostNamed(grid, "liar");
+  std::cout << "liar: " << lying["agreements"] << " agreements, " << lying["disagreements"] << " disagreements\n";
+  EXPECT_EQ(lying["agreements"], 0);
+  EXPECT_GE(lying["disagreements"].get<int>(), 1);
+}
+
+TEST(Quorum, SubmitRefusesAQuorumLargerThanTheReplicas) {
+  Grid grid;
+  auto r = grid.Cli({"submit", "--replicas", "2", "--quorum", "3", "--", "true"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--quorum 3 is more than --replicas 2"), std::string::npos) << r.err;
+  r = grid.Cli({"submit", "--replicas", "11", "--", "true"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("replicas must be between 1 and 10, not 11"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace gleaner::testing
