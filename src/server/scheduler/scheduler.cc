@@ -17,6 +17,10 @@ using api::TaskState;
 
 namespace {
 
+std::optional<api::FileRef> CopyOf(const std::unique_ptr<api::FileRef>& ref) {
+  return ref ? std::optional<api::FileRef>(*ref) : std::nullopt;
+}
+
 constexpr int64_t kLateResultHorizonMs = 24 * 3600 * 1000;
 
 bool IsTerminal(TaskState s) {
@@ -100,7 +104,7 @@ void Scheduler::Restore(const Snapshot& snap, int64_t now) {
     t.state = r.state;
     t.attempts = static_cast<int32_t>(r.attempts);
     t.host_id = r.host_id;
-    t.checkpoint = r.checkpoint;
+    if (r.checkpoint) t.checkpoint = std::make_unique<api::FileRef>(*r.checkpoint);
     if (!r.validation.empty()) t.validation = std::make_unique<Validation>(r.validation);
     if (r.outcome.attempt_id != 0 || !r.outcome.reason.empty()) t.outcome = std::make_unique<TaskOutcome>(r.outcome);
     job->next_fresh = std::max(job->next_fresh, r.index + 1);
@@ -450,7 +454,7 @@ void Scheduler::AcceptCompletion(Host& host, const api::Completion& c, int64_t n
   bool replicated = Replicated(*job);
   // The checkpoint taken after a vacate's grace; RetryOrFail persists it.
   // Replicas share none: each must compute its result on its own.
-  if (!replicated && !c.succeeded && c.checkpoint && IsSha256Hex(c.checkpoint->sha256)) t.checkpoint = c.checkpoint;
+  if (!replicated && !c.succeeded && c.checkpoint && IsSha256Hex(c.checkpoint->sha256)) t.checkpoint = std::make_unique<api::FileRef>(*c.checkpoint);
   if (!c.succeeded) t.Distrust(host.record.id);
   TaskOutcome outcome = OutcomeOf(c);
   KeepOwnerHistory(t.outcome, outcome);
@@ -483,7 +487,7 @@ void Scheduler::RecordCheckpoint(const Host& host, int64_t attempt_id, const api
   Task& t = job->tasks[static_cast<size_t>(index)];
   if (!Contains(t.live, attempt_id) || IsTerminal(t.state) || Replicated(*job)) return;
   if (t.checkpoint && t.checkpoint->sha256 == checkpoint.sha256) return;  // a replay, or unchanged
-  t.checkpoint = checkpoint;
+  t.checkpoint = std::make_unique<api::FileRef>(checkpoint);
   PersistTask(*job, index, out);
 }
 
@@ -638,7 +642,7 @@ void Scheduler::Assign(Host& host, int64_t free_slots, int64_t now, api::SyncRes
       a.timeout_ms = spec.timeout_ms;
       a.env = spec.env;
       a.network = spec.network;
-      a.checkpoint = t.checkpoint;
+      a.checkpoint = CopyOf(t.checkpoint);
       response.assignments.push_back(std::move(a));
     }
     UpdateRunnable(job);
@@ -875,7 +879,7 @@ void Scheduler::SetTaskState(Job& job, int64_t index, TaskState state) {
 void Scheduler::PersistTask(const Job& job, int64_t index, Batch& out) const {
   const Task& t = job.tasks[static_cast<size_t>(index)];
   TaskRecord r{job.record.id, index, t.state, t.attempts, t.host_id, t.outcome ? *t.outcome : TaskOutcome{},
-               t.checkpoint, t.Votes()};
+               CopyOf(t.checkpoint), t.Votes()};
   out.tasks.push_back(std::move(r));
 }
 
@@ -948,7 +952,7 @@ api::TaskView Scheduler::ViewOf(const Job& job, int64_t index) const {
     v.wall_ms = t.outcome->wall_ms;
     v.events = t.outcome->events;
   }
-  v.checkpoint = t.checkpoint;
+  v.checkpoint = CopyOf(t.checkpoint);
   v.validation = ValidationText(job, t);
   if (t.state == TaskState::kCancelled && v.reason.empty()) v.reason = "job cancelled";
   if (t.state == TaskState::kFailed && v.reason.empty()) v.reason = "the job's deadline passed before it ran";

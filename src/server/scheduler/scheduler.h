@@ -110,7 +110,9 @@ class Scheduler {
     std::vector<int64_t> live;
     int64_t host_id = 0;
     std::unique_ptr<TaskOutcome> outcome;  // absent until an attempt ends
-    std::optional<api::FileRef> checkpoint;  // latest of its live attempts; the next attempt starts from it
+    // Latest of its live attempts; the next attempt starts from it. Behind a
+    // pointer, as few tasks have one and a FileRef is 80 bytes.
+    std::unique_ptr<api::FileRef> checkpoint;
     // Replicated tasks only (docs/validation.md), made with their first
     // result or trusted replica; null otherwise, so a task of an ordinary job
     // costs no more memory.
