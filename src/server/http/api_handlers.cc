@@ -294,7 +294,8 @@ asio::awaitable<Response> ApiHandlers::ListTokens() {
 asio::awaitable<Response> ApiHandlers::RevokeToken(const Request& request, const std::string& id,
                                                    const Principal& who) {
   // The id or name arrives as a path segment, percent-encoded.
-  std::string id_or_name = QueryParams("t=" + id).empty() ? id : QueryParams("t=" + id).front().second;
+  auto decoded = QueryParams("t=" + id);
+  std::string id_or_name = decoded.empty() ? id : decoded.front().second;
   auto revoke = [id_or_name, who, peer = request.peer](Scheduler& s, Batch& out, int64_t now) {
     auto view = s.tokens().Revoke(id_or_name, now, out);
     if (view.ok()) {
