@@ -35,7 +35,10 @@ asio::awaitable<void> IdleAgent(const LinkTarget& target, asio::ip::address sour
   auto ex = co_await asio::this_coro::executor;
   std::optional<AgentLink> link;
   asio::steady_timer timer(ex, Clock::now() + offset);
-  const std::string body = api::Encode(api::SyncRequest{1, 1, {}, {}});
+  api::SyncRequest idle;  // one free slot, nothing running: what an idle desktop reports
+  idle.free_slots = 1;
+  idle.slots = 1;
+  const std::string body = api::Encode(idle);
   for (;;) {
     co_await timer.async_wait(asio::use_awaitable);
     timer.expires_at(timer.expiry() + period);
