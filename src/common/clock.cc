@@ -11,12 +11,12 @@ int64_t NowUnixMillis() {
       .count();
 }
 
-std::string FormatUtc(int64_t unix_ms) {
+std::string FormatUtc(int64_t unix_ms, const char* format) {
   std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
   std::tm utc{};
   gmtime_r(&seconds, &utc);
   char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S UTC", &utc);
+  std::strftime(text, sizeof text, format, &utc);
   return text;
 }
 

@@ -9,7 +9,7 @@ namespace gleaner {
 
 // Milliseconds since the Unix epoch.
 int64_t NowUnixMillis();
-// "2026-11-28 23:56:07 UTC", for messages.
-std::string FormatUtc(int64_t unix_ms);
+// "2026-11-28 23:56:07 UTC", for messages; `format` as for strftime.
+std::string FormatUtc(int64_t unix_ms, const char* format = "%Y-%m-%d %H:%M:%S UTC");
 
 }  // namespace gleaner

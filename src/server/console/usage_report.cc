@@ -1,8 +1,8 @@
 #include "server/console/usage_report.h"
 
-#include <ctime>
 #include <map>
 
+#include "common/clock.h"
 #include "common/units.h"
 #include "server/http/request.h"
 
@@ -19,14 +19,7 @@ const char* KeyName(UsageKey k) {
 }
 
 // "2026-11-28" for the UTC day starting at `day_ms`.
-std::string DayName(int64_t day_ms) {
-  std::time_t secs = static_cast<std::time_t>(day_ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
-}
+std::string DayName(int64_t day_ms) { return FormatUtc(day_ms, "%Y-%m-%d"); }
 
 void Add(api::UsageLine& to, const UsageRow& row) {
   to.cpu_ms += row.cpu_ms;

@@ -740,11 +740,7 @@ void Scheduler::AdvanceValidation(Job& job, int64_t index, int64_t delay_ms, int
   SetTaskState(job, index, t.live.empty() ? TaskState::kQueued : TaskState::kRunning);
   if (wanted > 0 && !t.waiting) {
     t.waiting = true;
-    if (delay_ms > 0) {
-      delayed_.insert({now + delay_ms, job.record.id, index});
-    } else {
-      job.requeued.push_back(index);
-    }
+    QueueAgain(job, index, delay_ms, now);
   }
   PersistTask(job, index, out);
   UpdateRunnable(job);
@@ -860,13 +856,17 @@ void Scheduler::RetryOrFail(Job& job, int64_t index, TaskOutcome outcome, int64_
     return;
   }
   SetTaskState(job, index, TaskState::kQueued);
+  QueueAgain(job, index, delay_ms, now);
+  PersistTask(job, index, out);
+  UpdateRunnable(job);
+}
+
+void Scheduler::QueueAgain(Job& job, int64_t index, int64_t delay_ms, int64_t now) {
   if (delay_ms > 0) {
     delayed_.insert({now + delay_ms, job.record.id, index});
   } else {
     job.requeued.push_back(index);
   }
-  PersistTask(job, index, out);
-  UpdateRunnable(job);
 }
 
 void Scheduler::SetTaskState(Job& job, int64_t index, TaskState state) {

@@ -177,6 +177,8 @@ class Scheduler {
   // Requeues the task (after `delay_ms`) or, when its retries are used up,
   // fails it with the outcome's reason.
   void RetryOrFail(Job& job, int64_t index, TaskOutcome outcome, int64_t delay_ms, int64_t now, Batch& out);
+  // Puts the task back in line: at once, or after `delay_ms` (retry backoff).
+  void QueueAgain(Job& job, int64_t index, int64_t delay_ms, int64_t now);
   void FailAttempt(Host& host, Job& job, int64_t index, TaskOutcome outcome, int64_t now, Batch& out);
   void FailTask(Job& job, int64_t index, TaskOutcome outcome, int64_t now, Batch& out);
   void NoteHostFailure(Host& host, int64_t job_id, int64_t index, const std::string& reason, Batch& out);
