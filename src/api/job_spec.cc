@@ -1,5 +1,7 @@
 #include "api/job_spec.h"
 
+#include <cmath>
+#include <cstdio>
 #include <set>
 #include <string_view>
 
@@ -17,6 +19,27 @@ std::string Printable(const std::string& s) {
 }
 
 bool HasNul(const std::string& s) { return s.find('\0') != std::string::npos; }
+
+// A tolerance only means something between replicas, and must be a number a
+// comparison can use: finite, not negative, and a relative one below 1.
+Status CheckTolerance(const JobSpec& spec) {
+  auto shown = [](double x) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", x);
+    return std::string(text);
+  };
+  if (!std::isfinite(spec.tolerance) || spec.tolerance < 0 || spec.tolerance >= 1) {
+    return InvalidArgument("tolerance " + shown(spec.tolerance) +
+                           " is out of range: it is relative, at least 0 and below 1 (e.g. 1e-9)");
+  }
+  if (!std::isfinite(spec.abs_tolerance) || spec.abs_tolerance < 0) {
+    return InvalidArgument("abs_tolerance " + shown(spec.abs_tolerance) + " must be a finite number, at least 0");
+  }
+  if (spec.Fuzzy() && spec.replicas < 2) {
+    return InvalidArgument("a tolerance compares the results of replicas: add --replicas 2 or more");
+  }
+  return OkStatus();
+}
 
 Status CheckSizes(const JobSpec& spec) {
   if (spec.command.size() > kMaxCommandArgs) {
@@ -109,6 +132,7 @@ Status ValidateJobSpec(const JobSpec& spec) {
                            "the number of replicas (" + std::to_string(spec.replicas) +
                            "); e.g. --replicas 3 --quorum 2 accepts a result when 2 of 3 hosts agree");
   }
+  GLEANER_RETURN_IF_ERROR(CheckTolerance(spec));
   GLEANER_RETURN_IF_ERROR(CheckSizes(spec));
   std::set<std::string> input_names;
   for (const auto& in : spec.inputs) {

@@ -17,6 +17,11 @@ enum class TaskState { kQueued, kRunning, kDone, kFailed, kCancelled };
 enum class JobState { kQueued, kRunning, kDone, kFailed, kCancelled };
 enum class AttemptState { kAssigned, kRunning, kSucceeded, kFailed, kLost, kCancelled, kVacated };
 
+// Done, failed and cancelled tasks never run again.
+inline bool IsTerminal(TaskState s) {
+  return s == TaskState::kDone || s == TaskState::kFailed || s == TaskState::kCancelled;
+}
+
 const char* RoleName(Role r);
 const char* TaskStateName(TaskState s);
 const char* JobStateName(JobState s);
@@ -54,6 +59,11 @@ struct JobSpec {
   int64_t replicas = 1;
   int64_t quorum = 1;
   bool adaptive = true;                 // a proven host's result may stand alone (but for spot checks)
+  // Fuzzy comparison of replicas' text outputs: numbers agree within
+  // max(abs_tolerance, tolerance * magnitude). Both 0: results must be equal by hash.
+  double tolerance = 0;
+  double abs_tolerance = 0;
+  bool Fuzzy() const { return tolerance > 0 || abs_tolerance > 0; }
 };
 
 struct TaskCounts {

@@ -39,6 +39,11 @@ void AddSubmitOptions(CLI::App& command, SubmitOptions& options) {
                      "How many replicas' results must agree to accept one (default: a majority of --replicas)");
   command.add_flag("--no-adaptive", options.no_adaptive,
                    "Replicate every task, even on hosts whose results have long agreed with others");
+  command.add_option("--tolerance", options.tolerance,
+                     "Replicas' results agree when their numbers differ by at most this fraction, e.g. 1e-9; "
+                     "text must still match (docs/validation.md)");
+  command.add_option("--abs-tolerance", options.abs_tolerance,
+                     "... or by at most this much, for numbers near zero, e.g. 1e-12");
   command.add_option("command", options.command, "The command and its arguments, after '--'")->required();
 }
 
@@ -57,6 +62,8 @@ Result<api::JobSpec> BuildJobSpec(const SubmitOptions& options) {
   spec.replicas = options.replicas;
   spec.quorum = options.quorum != 0 ? options.quorum : options.replicas / 2 + 1;
   spec.adaptive = !options.no_adaptive;
+  spec.tolerance = options.tolerance;
+  spec.abs_tolerance = options.abs_tolerance;
   if (options.quorum > options.replicas && options.replicas >= 1 && options.replicas <= api::kMaxReplicas) {
     return InvalidArgument("--quorum " + std::to_string(options.quorum) + " is more than --replicas " +
                            std::to_string(options.replicas) + ": a quorum counts agreeing replicas, so raise "

@@ -33,6 +33,8 @@ struct SubmitOptions {
   int64_t replicas = 1;          // result validation (docs/validation.md)
   int64_t quorum = 0;            // 0: a majority of replicas
   bool no_adaptive = false;
+  double tolerance = 0;          // fuzzy comparison of replicas' outputs; 0: equal bytes
+  double abs_tolerance = 0;
   std::vector<std::string> command;
 };
 

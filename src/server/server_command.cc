@@ -32,6 +32,7 @@
 #include "server/auth/audit.h"
 #include "server/tls/certificate_authority.h"
 #include "server/tls/server_names.h"
+#include "server/validation/result_comparer.h"
 
 namespace gleaner::server {
 
@@ -205,6 +206,8 @@ int RunServer(const ServerOptions& opt) {
   }
   coordinator.StartTicking(std::chrono::milliseconds(1000));
   sampler.Start();
+  ResultComparer comparer(ioc, coordinator, *blobs, std::chrono::milliseconds(200));
+  comparer.Start();
   Status wrote = WriteFileDurably(opt.data + "/server.url", url + "\n", 0644);
   if (!wrote.ok()) spdlog::warn("{}", wrote.message());
   if (opt.insecure_http) {
@@ -224,6 +227,7 @@ int RunServer(const ServerOptions& opt) {
     spdlog::info("signal {}: stopping", sig);
     listener.Stop();
     sampler.Stop();
+    comparer.Stop();
     coordinator.Stop();
     ioc.stop();
   });

@@ -122,6 +122,47 @@ TEST(Quorum, ServerKilledMidValidationStillAcceptsOnlyTrueResults) {
   EXPECT_GE(lying["disagreements"].get<int>(), 1);
 }
 
+// Floating-point programs rarely give bit-equal results on different
+// machines. Each attempt here prints numbers that differ in the ninth
+// decimal place (from its attempt id): a tolerance of 1e-6 lets them agree,
+// one of 1e-12 does not, and the failure says where they differed.
+TEST(Quorum, AToleranceLetsNearlyEqualNumbersAgreeAndATooTightOneSaysWhere) {
+  Grid grid;
+  for (const char* name : {"pc1", "pc2", "pc3", "pc4"}) grid.StartAgent(name, 1);
+  const std::string noisy =
+      "printf '%s 1.%09d\\n' {i} $GLEANER_ATTEMPT_ID; printf 'x = 2.%09d\\n' $GLEANER_ATTEMPT_ID > out.txt";
+  auto loose = grid.Cli({"submit", "-n", "4", "--replicas", "2", "--tolerance", "1e-6", "--output", "out.txt", "--",
+                         "sh", "-c", noisy});
+  ASSERT_EQ(loose.exit_code, 0) << loose.err;
+  std::string job = loose.out.substr(0, loose.out.find('\n'));
+  auto wait = grid.Cli({"wait", job, "--timeout", "2m"}, 150s);
+  ASSERT_EQ(wait.exit_code, 0) << wait.out << wait.err << "\n" << grid.Tasks(job).dump(1);
+  for (const auto& t : grid.Tasks(job)) {
+    EXPECT_EQ(t["state"], "done") << t.dump();
+    EXPECT_EQ(t["validation"], "accepted: 2 of 2 results agree (quorum 2)") << t.dump();
+  }
+
+  auto tight = grid.Cli({"submit", "--replicas", "2", "--tolerance", "1e-12", "--output", "out.txt", "--", "sh",
+                         "-c", noisy});
+  ASSERT_EQ(tight.exit_code, 0) << tight.err;
+  job = tight.out.substr(0, tight.out.find('\n'));
+  grid.Cli({"wait", job, "--timeout", "2m"}, 150s);
+  auto tasks = grid.Tasks(job);
+  ASSERT_EQ(tasks.size(), 1u);
+  EXPECT_EQ(tasks[0]["state"], "failed") << tasks[0].dump();
+  std::string reason = tasks[0].value("reason", "");
+  EXPECT_NE(reason.find("4 hosts returned 4 different results"), std::string::npos) << reason;
+  EXPECT_NE(reason.find("'s result differs from "), std::string::npos) << reason;
+  EXPECT_NE(reason.find("stdout line 1, field 2: "), std::string::npos) << reason;
+  EXPECT_NE(reason.find("tolerance relative 1e-12"), std::string::npos) << reason;
+
+  auto refused = grid.Cli({"submit", "--tolerance", "1e-6", "--", "true"});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("a tolerance compares the results of replicas: add --replicas 2 or more"),
+            std::string::npos)
+      << refused.err;
+}
+
 TEST(Quorum, SubmitRefusesAQuorumLargerThanTheReplicas) {
   Grid grid;
   auto r = grid.Cli({"submit", "--replicas", "2", "--quorum", "3", "--", "true"});

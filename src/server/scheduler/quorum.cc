@@ -30,6 +30,7 @@ Tally CountAgreement(const std::vector<ReplicaResult>& results) {
   std::map<std::string, int64_t> counts;
   Tally t;
   for (const auto& r : results) {
+    if (!r.compared) continue;
     int64_t n = ++counts[r.hash];
     if (n > t.best) {
       t.best = n;
@@ -43,7 +44,12 @@ Tally CountAgreement(const std::vector<ReplicaResult>& results) {
 int64_t MaxReplicas(const api::JobSpec& spec) { return spec.replicas + kExtraReplicas; }
 
 int64_t ReplicasWanted(const api::JobSpec& spec, const std::vector<ReplicaResult>& results, int64_t live) {
-  auto n = static_cast<int64_t>(results.size());
+  // A result still being compared is counted like a running replica: it may
+  // yet join the largest group.
+  auto uncompared = static_cast<int64_t>(
+      std::count_if(results.begin(), results.end(), [](const ReplicaResult& r) { return !r.compared; }));
+  auto n = static_cast<int64_t>(results.size()) - uncompared;
+  live += uncompared;
   int64_t missing = std::max<int64_t>(0, spec.quorum - CountAgreement(results).best);
   int64_t target = std::min(std::max(spec.replicas, n + missing), MaxReplicas(spec));
   return std::max<int64_t>(0, target - n - live);

@@ -3,8 +3,10 @@
 //
 // Two results agree when their ResultHash is equal: same exit code, same
 // stdout bytes, the same output files (name and bytes). Outputs are compared
-// by the SHA-256 their agents uploaded them under, so the server never reads
-// or runs anything to compare them.
+// by the SHA-256 their agents uploaded them under. A job with a tolerance
+// also lets results whose hashes differ agree: the server compares their
+// outputs as numbers (validation/result_comparer.h) and gives a result that
+// agrees the hash of the earlier result it agreed with.
 #pragma once
 
 #include <cstdint>
@@ -24,7 +26,7 @@ inline constexpr int64_t kExtraReplicas = 2;
 // signal), stdout's SHA-256 and every output's name and SHA-256, in name order.
 std::string ResultHash(const TaskOutcome& outcome);
 
-// How a task's results group by hash.
+// How a task's compared results group by hash (docs/validation.md).
 struct Tally {
   std::string best_hash;  // the hash most results share ("" with no results); the oldest on a tie
   int64_t best = 0;       // how many results share it

@@ -23,10 +23,6 @@ std::optional<api::FileRef> CopyOf(const std::unique_ptr<api::FileRef>& ref) {
 
 constexpr int64_t kLateResultHorizonMs = 24 * 3600 * 1000;
 
-bool IsTerminal(TaskState s) {
-  return s == TaskState::kDone || s == TaskState::kFailed || s == TaskState::kCancelled;
-}
-
 int64_t& CountOf(api::TaskCounts& c, TaskState s) {
   switch (s) {
     case TaskState::kQueued: return c.queued;
@@ -129,6 +125,10 @@ void Scheduler::Restore(const Snapshot& snap, int64_t now) {
         // A replicated task waits for as many replicas as its quorum still
         // needs; a proven host whose replica is gone is trusted no more.
         if (t.live.empty() && t.validation) t.validation->trusted_host = 0;
+        if (std::any_of(t.Votes().results.begin(), t.Votes().results.end(),
+                        [](const ReplicaResult& r) { return !r.compared; })) {
+          to_compare_.insert({id, i});
+        }
         t.state = t.live.empty() ? TaskState::kQueued : TaskState::kRunning;
         if (WantedReplicas(job, t) > 0) {
           job.requeued.push_back(i);
@@ -461,8 +461,8 @@ void Scheduler::AcceptCompletion(Host& host, const api::Completion& c, int64_t n
   if (c.succeeded && replicated) {
     host.failure_streak.clear();
     std::string hash = ResultHash(outcome);
-    t.MutableVotes().results.push_back({c.attempt_id, host.record.id, std::move(hash), std::move(outcome)});
-    AdvanceValidation(*job, record.index, 0, now, out);
+    AddReplicaResult(*job, record.index, {c.attempt_id, host.record.id, std::move(hash), std::move(outcome)}, now,
+                     out);
   } else if (c.succeeded) {
     host.failure_streak.clear();
     AcceptResult(*job, record.index, std::move(outcome), now, out);
@@ -673,120 +673,6 @@ std::optional<int64_t> Scheduler::TakeTaskFor(Job& job, const Host& host) {
   }
   if (job.next_fresh < static_cast<int64_t>(job.tasks.size())) return job.next_fresh++;
   return std::nullopt;
-}
-
-// --- result validation -----------------------------------------------------
-
-bool Scheduler::HoldsReplica(const Task& t, int64_t host_id) const {
-  for (int64_t id : t.live) {
-    auto it = attempts_.find(id);
-    if (it != attempts_.end() && it->second.record.host_id == host_id) return true;
-  }
-  const auto& results = t.Votes().results;
-  return std::any_of(results.begin(), results.end(),
-                     [&](const ReplicaResult& r) { return r.host_id == host_id; });
-}
-
-int64_t Scheduler::WantedReplicas(const Job& job, const Task& t) const {
-  if (IsTerminal(t.state) && t.live.empty()) return 0;
-  // A proven host's replica is running: its result will do.
-  if (t.Votes().trusted_host != 0 && !t.live.empty()) return 0;
-  return ReplicasWanted(job.record.spec, t.Votes().results, static_cast<int64_t>(t.live.size()));
-}
-
-void Scheduler::AdvanceValidation(Job& job, int64_t index, int64_t delay_ms, int64_t now, Batch& out) {
-  Task& t = job.tasks[static_cast<size_t>(index)];
-  Validation& v = t.MutableVotes();
-  const auto& spec = job.record.spec;
-  if (v.trusted_host != 0) {
-    auto mine = std::find_if(v.results.begin(), v.results.end(),
-                             [&](const ReplicaResult& r) { return r.host_id == v.trusted_host; });
-    if (mine != v.results.end()) {
-      auto host = hosts_.find(v.trusted_host);
-      if (host != hosts_.end() && IsProven(host->second.record, config_.proven_after)) {
-        ReplicaResult winner = *mine;
-        std::string verdict = "accepted from proven host " + host->second.record.facts.hostname + " alone (" +
-                              std::to_string(host->second.record.agreements) +
-                              " agreeing results, none disagreeing; adaptive replication)";
-        AcceptReplicated(job, index, winner, verdict, false, now, out);
-        return;
-      }
-      v.trusted_host = 0;  // proven no more: its result needs a quorum like any other
-    }
-  }
-  Tally tally = CountAgreement(v.results);
-  if (tally.best >= spec.quorum) {
-    auto first = std::find_if(v.results.begin(), v.results.end(),
-                              [&](const ReplicaResult& r) { return r.hash == tally.best_hash; });
-    ReplicaResult winner = *first;
-    std::string verdict = "accepted: " + std::to_string(tally.best) + " of " + std::to_string(v.results.size()) +
-                          " results agree (quorum " + std::to_string(spec.quorum) + ")";
-    AcceptReplicated(job, index, winner, verdict, tally.best >= 2, now, out);
-    return;
-  }
-  int64_t wanted = WantedReplicas(job, t);
-  if (wanted == 0 && t.live.empty()) {
-    TaskOutcome outcome;
-    if (t.outcome) outcome = *t.outcome;
-    outcome.reason = "results disagree: " + std::to_string(v.results.size()) + " hosts returned " +
-                     std::to_string(tally.distinct) + " different results and at most " + std::to_string(tally.best) +
-                     " agreed, short of the quorum of " + std::to_string(spec.quorum) + " (gave up at " +
-                     std::to_string(MaxReplicas(spec)) + " replicas: --replicas " + std::to_string(spec.replicas) +
-                     " plus " + std::to_string(kExtraReplicas) + ")";
-    v.verdict = outcome.reason;
-    FailTask(job, index, std::move(outcome), now, out);
-    return;
-  }
-  SetTaskState(job, index, t.live.empty() ? TaskState::kQueued : TaskState::kRunning);
-  if (wanted > 0 && !t.waiting) {
-    t.waiting = true;
-    QueueAgain(job, index, delay_ms, now);
-  }
-  PersistTask(job, index, out);
-  UpdateRunnable(job);
-}
-
-void Scheduler::AcceptReplicated(Job& job, int64_t index, const ReplicaResult& winner, const std::string& verdict,
-                                 bool count_reliability, int64_t now, Batch& out) {
-  Task& t = job.tasks[static_cast<size_t>(index)];
-  for (int64_t attempt : t.live) {
-    EndAttempt(attempt, AttemptState::kCancelled, "not needed: the task's result was accepted", now, out);
-  }
-  t.live.clear();
-  DropFromQueue(job, index);
-  if (count_reliability) {
-    for (const auto& r : t.Votes().results) {
-      auto host = hosts_.find(r.host_id);
-      if (host == hosts_.end()) continue;
-      (r.hash == winner.hash ? host->second.record.agreements : host->second.record.disagreements)++;
-      out.hosts.push_back(host->second.record);
-    }
-  }
-  t.MutableVotes().verdict = verdict;
-  t.MutableVotes().trusted_host = 0;
-  t.host_id = winner.host_id;
-  AcceptResult(job, index, winner.outcome, now, out);
-  UpdateRunnable(job);
-}
-
-void Scheduler::DropFromQueue(Job& job, int64_t index) {
-  Task& t = job.tasks[static_cast<size_t>(index)];
-  if (!t.waiting) return;
-  t.waiting = false;
-  auto& q = job.requeued;
-  q.erase(std::remove(q.begin(), q.end(), index), q.end());
-  std::erase_if(delayed_, [&](const auto& d) { return std::get<1>(d) == job.record.id && std::get<2>(d) == index; });
-}
-
-std::string Scheduler::ValidationText(const Job& job, const Task& t) const {
-  if (!Replicated(job)) return "";
-  const Validation& v = t.Votes();
-  if (!v.verdict.empty()) return v.verdict;
-  if (IsTerminal(t.state)) return "";
-  if (v.trusted_host != 0 && !t.live.empty()) return "running on proven host " + HostName(v.trusted_host) + " alone";
-  Tally tally = CountAgreement(v.results);
-  return std::to_string(tally.best) + " of " + std::to_string(job.record.spec.quorum) + " agreeing results so far (" +
-         std::to_string(v.results.size()) + " results, " + std::to_string(t.live.size()) + " replicas running)";
 }
 
 // --- state transitions -----------------------------------------------------

@@ -39,6 +39,22 @@ struct SchedulerConfig {
   // stands, except on about one task in `spot_check_one_in`.
   int64_t proven_after = 10;
   int64_t spot_check_one_in = 10;
+  // A host whose results disagreed with accepted quorums at least this many
+  // times, and more often than they agreed, gets no work until released.
+  int64_t quarantine_disagreements = 3;
+};
+
+// A replicated result of a job with a tolerance, to be compared with the
+// first result of each group of agreeing results (docs/validation.md).
+// Comparing reads output files, so the server does it off the scheduler's
+// strand and reports the answer with RecordComparison.
+struct ComparisonRequest {
+  int64_t job_id = 0;
+  int64_t index = 0;
+  ReplicaResult candidate;
+  std::vector<ReplicaResult> groups;  // the first result of each group, oldest group first
+  double tolerance = 0;
+  double abs_tolerance = 0;
 };
 
 // Who is calling: a token's role, or an enrolled host.
@@ -96,6 +112,17 @@ class Scheduler {
   Result<api::PolicyView> GetPolicy(const std::string& host) const;
   // Refuses an invalid or self-defeating policy, or an unknown host, saying why.
   Status SetPolicy(const std::string& host, const api::Policy& policy, Batch& out);
+
+  // --- fuzzy result comparison (docs/validation.md) -----------------------
+  // Up to `max` comparisons nobody is working on; each is marked as taken
+  // until its answer comes back. One per task at a time, oldest result first.
+  std::vector<ComparisonRequest> TakeComparisons(size_t max);
+  // The answer for the task's result from `attempt_id`: it agrees with the
+  // group whose hash is `agrees_with`, or, with "", with none (`difference`
+  // says how it differs from the first). An answer for a task that has ended
+  // meanwhile changes nothing.
+  void RecordComparison(int64_t job_id, int64_t index, int64_t attempt_id, const std::string& agrees_with,
+                        const std::string& difference, int64_t now, Batch& out);
 
   size_t live_attempts() const { return attempts_.size(); }
   // For metrics and the console's charts: totals without copying any view.
@@ -209,6 +236,9 @@ class Scheduler {
   // Takes a replicated task off the queue (requeued or delayed).
   void DropFromQueue(Job& job, int64_t index);
   std::string ValidationText(const Job& job, const Task& t) const;
+  // Adds a successful replica's result: it votes at once when its hash is
+  // known (or it is the first), else it waits for a comparison.
+  void AddReplicaResult(Job& job, int64_t index, ReplicaResult result, int64_t now, Batch& out);
 
   const SchedulerConfig config_;
 
@@ -220,6 +250,10 @@ class Scheduler {
   std::unordered_map<int64_t, AttemptRecord> lost_;
   // Failed tasks waiting out their backoff: (due, job, index).
   std::set<std::tuple<int64_t, int64_t, int64_t>> delayed_;
+  // Tasks (job, index) with a result waiting to be compared, and those whose
+  // comparison is being made now. Memory only: rebuilt from the results.
+  std::set<std::pair<int64_t, int64_t>> to_compare_;
+  std::set<std::pair<int64_t, int64_t>> comparing_;
   // Unfinished jobs with a deadline: (deadline, job).
   std::set<std::pair<int64_t, int64_t>> deadlines_;
   std::map<int64_t, Host> hosts_;

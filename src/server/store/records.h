@@ -43,8 +43,14 @@ struct TaskOutcome {
 struct ReplicaResult {
   int64_t attempt_id = 0;
   int64_t host_id = 0;
-  std::string hash;     // ResultHash(outcome): equal hashes are agreeing results
+  // Equal hashes are agreeing results: ResultHash(outcome), or, for a job with
+  // a tolerance, the hash of the first earlier result it agreed with.
+  std::string hash;
   TaskOutcome outcome;  // what is accepted if this result wins the quorum
+  // With a tolerance, a result whose hash matches no earlier one waits for the
+  // server to compare its outputs (docs/validation.md); until then it has no vote.
+  bool compared = true;
+  std::string difference;  // when it agreed with no earlier result: how it differed from the first
 };
 
 // Where a replicated task's validation stands; empty for other tasks.

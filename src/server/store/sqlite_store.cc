@@ -133,8 +133,11 @@ std::string ValidationToText(const Validation& v) {
   if (v.empty()) return "";
   json results = json::array();
   for (const auto& r : v.results) {
-    results.push_back({{"attempt_id", r.attempt_id}, {"host_id", r.host_id}, {"hash", r.hash},
-                       {"outcome", OutcomeToJson(r.outcome)}});
+    json result = {{"attempt_id", r.attempt_id}, {"host_id", r.host_id}, {"hash", r.hash},
+                   {"outcome", OutcomeToJson(r.outcome)}};
+    if (!r.compared) result["compared"] = false;
+    if (!r.difference.empty()) result["difference"] = r.difference;
+    results.push_back(std::move(result));
   }
   json j = {{"results", results}};
   if (v.trusted_host != 0) j["trusted_host"] = v.trusted_host;
@@ -147,7 +150,8 @@ Validation ValidationFromText(const std::string& text) {
   json j = json::parse(text);
   for (const auto& r : j.value("results", json::array())) {
     v.results.push_back({r.value("attempt_id", int64_t{0}), r.value("host_id", int64_t{0}), r.value("hash", ""),
-                         OutcomeFromJson(r.value("outcome", json::object()))});
+                         OutcomeFromJson(r.value("outcome", json::object())), r.value("compared", true),
+                         r.value("difference", "")});
   }
   v.trusted_host = j.value("trusted_host", int64_t{0});
   v.verdict = j.value("verdict", "");

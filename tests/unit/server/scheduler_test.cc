@@ -793,6 +793,149 @@ TEST_F(SchedulerTest, AProvenHostThatDisagreesIsProvenNoMore) {
   EXPECT_EQ(scheduler_.GetJob(next)->counts.running, 4);
 }
 
+TEST_F(SchedulerTest, AHostWhoseResultsMostlyDisagreeIsQuarantined) {
+  int64_t liar = Enroll("liar", 3), pc2 = Enroll("pc2", 3), pc3 = Enroll("pc3", 3);
+  SubmitReplicated(3, 2, 2, /*adaptive=*/false);
+  AnswerAll(liar, Sync(liar, 3).assignments, 'x');
+  AnswerAll(pc2, Sync(pc2, 3).assignments, 'a');
+  EXPECT_FALSE(HostView(liar).quarantined);  // nobody knows yet who is right
+  AnswerAll(pc3, Sync(pc3, 3).assignments, 'a');
+  auto view = HostView(liar);
+  ASSERT_TRUE(view.quarantined);
+  EXPECT_EQ(view.quarantine_reason,
+            "its results disagreed with the accepted result on 3 of 3 replicated tasks (check its hardware and "
+            "agent, then `gleaner host release`)");
+  EXPECT_FALSE(HostView(pc2).quarantined);
+  SubmitReplicated(1, 2, 2);
+  EXPECT_TRUE(Sync(liar, 3).assignments.empty());
+}
+
+// --- fuzzy comparison (a tolerance) ---
+
+class FuzzySchedulerTest : public SchedulerTest {
+ protected:
+  int64_t SubmitFuzzy(int64_t replicas, int64_t quorum) {
+    api::JobSpec spec;
+    spec.command = {"simulate", "{i}"};
+    spec.replicas = replicas;
+    spec.quorum = quorum;
+    spec.tolerance = 1e-6;
+    auto id = scheduler_.Submit(spec, "alice", now_, out_);
+    EXPECT_TRUE(id.ok()) << id.error().message;
+    return *id;
+  }
+  // Answers the one comparison waiting: agreeing with the first group, or with none.
+  ComparisonRequest Compare(bool agrees, const std::string& difference = "stdout line 1, field 1: 1 vs 2") {
+    auto taken = scheduler_.TakeComparisons(8);
+    EXPECT_EQ(taken.size(), 1u);
+    if (taken.empty()) return {};
+    const ComparisonRequest& r = taken[0];
+    scheduler_.RecordComparison(r.job_id, r.index, r.candidate.attempt_id, agrees ? r.groups.at(0).hash : "",
+                                agrees ? "" : difference, now_, out_);
+    return r;
+  }
+};
+
+TEST_F(FuzzySchedulerTest, AResultThatDiffersWaitsForAComparisonThenJoinsTheGroupItAgreesWith) {
+  int64_t pc1 = Enroll("pc1", 1), pc2 = Enroll("pc2", 1), pc3 = Enroll("pc3", 1);
+  int64_t job = SubmitFuzzy(2, 2);
+  auto a1 = Sync(pc1, 1).assignments.at(0);
+  auto a2 = Sync(pc2, 1).assignments.at(0);
+  Sync(pc1, 0, {}, {Answer(a1.attempt_id, 'a')});
+  EXPECT_TRUE(scheduler_.TakeComparisons(8).empty());  // the first result founds the first group
+  Sync(pc2, 0, {}, {Answer(a2.attempt_id, 'b')});
+  EXPECT_EQ(Task(job, 0).validation,
+            "1 of 2 agreeing results so far (2 results, 0 replicas running, 1 being compared)");
+  EXPECT_TRUE(Sync(pc3, 1).assignments.empty());  // it may yet agree: no replica is added meanwhile
+  auto taken = scheduler_.TakeComparisons(8);
+  ASSERT_EQ(taken.size(), 1u);
+  EXPECT_TRUE(scheduler_.TakeComparisons(8).empty());  // taken: not offered twice
+  const ComparisonRequest& r = taken[0];
+  EXPECT_EQ(r.job_id, job);
+  EXPECT_EQ(r.candidate.attempt_id, a2.attempt_id);
+  ASSERT_EQ(r.groups.size(), 1u);
+  EXPECT_EQ(r.groups[0].attempt_id, a1.attempt_id);
+  EXPECT_EQ(r.tolerance, 1e-6);
+  scheduler_.RecordComparison(r.job_id, r.index, r.candidate.attempt_id, r.groups[0].hash, "", now_, out_);
+  auto task = Task(job, 0);
+  ASSERT_EQ(task.state, TaskState::kDone);
+  EXPECT_EQ(task.stdout_ref->sha256, std::string(64, 'a'));  // the first result of the group is accepted
+  EXPECT_EQ(task.validation, "accepted: 2 of 2 results agree (quorum 2)");
+  EXPECT_EQ(HostView(pc2).agreements, 1);
+  // A late or repeated answer changes nothing.
+  size_t records = out_.size();
+  scheduler_.RecordComparison(r.job_id, r.index, r.candidate.attempt_id, "", "x", now_, out_);
+  EXPECT_EQ(out_.size(), records);
+}
+
+TEST_F(FuzzySchedulerTest, EqualBytesAgreeWithoutAComparison) {
+  int64_t pc1 = Enroll("pc1", 1), pc2 = Enroll("pc2", 1);
+  int64_t job = SubmitFuzzy(2, 2);
+  auto a1 = Sync(pc1, 1).assignments.at(0);
+  auto a2 = Sync(pc2, 1).assignments.at(0);
+  Sync(pc1, 0, {}, {Answer(a1.attempt_id, 'a')});
+  Sync(pc2, 0, {}, {Answer(a2.attempt_id, 'a')});
+  EXPECT_EQ(Task(job, 0).state, TaskState::kDone);
+  EXPECT_TRUE(scheduler_.TakeComparisons(8).empty());
+}
+
+TEST_F(FuzzySchedulerTest, ResultsAgreeingWithNoneAddReplicasThenFailSayingWhereTheyDiffered) {
+  std::vector<int64_t> hosts;
+  for (int i = 1; i <= 4; ++i) hosts.push_back(Enroll("pc" + std::to_string(i), 1));
+  int64_t job = SubmitFuzzy(2, 2);
+  for (int i = 0; i < 4; ++i) {
+    auto r = Sync(hosts[i], 1);
+    ASSERT_EQ(r.assignments.size(), 1u) << "replica " << i;
+    Sync(hosts[i], 1, {}, {Answer(r.assignments[0].attempt_id, static_cast<char>('a' + i))});
+    if (i == 0) continue;
+    ComparisonRequest asked = Compare(false);
+    EXPECT_EQ(asked.groups.size(), static_cast<size_t>(i));  // one per group so far, oldest first
+  }
+  auto task = Task(job, 0);
+  ASSERT_EQ(task.state, TaskState::kFailed);
+  EXPECT_EQ(task.reason,
+            "results disagree: 4 hosts returned 4 different results and at most 1 agreed, short of the quorum of 2 "
+            "(gave up at 4 replicas: --replicas 2 plus 2); pc2's result differs from pc1's: stdout line 1, "
+            "field 1: 1 vs 2");
+}
+
+TEST_F(FuzzySchedulerTest, AComparisonInterruptedByARestartIsOfferedAgain) {
+  int64_t pc1 = Enroll("pc1", 1), pc2 = Enroll("pc2", 1);
+  int64_t job = SubmitFuzzy(2, 2);
+  auto a1 = Sync(pc1, 1).assignments.at(0);
+  auto a2 = Sync(pc2, 1).assignments.at(0);
+  Sync(pc1, 0, {}, {Answer(a1.attempt_id, 'a')});
+  Sync(pc2, 0, {}, {Answer(a2.attempt_id, 'b')});
+  ASSERT_EQ(scheduler_.TakeComparisons(8).size(), 1u);  // taken, then the server dies
+  Scheduler restarted = Restarted();
+  auto taken = restarted.TakeComparisons(8);
+  ASSERT_EQ(taken.size(), 1u);
+  EXPECT_EQ(taken[0].candidate.attempt_id, a2.attempt_id);
+  Batch out;
+  restarted.RecordComparison(job, 0, a2.attempt_id, taken[0].groups.at(0).hash, "", now_, out);
+  EXPECT_EQ(restarted.ListTasks(job)->tasks.at(0).state, TaskState::kDone);
+}
+
+TEST_F(SchedulerTest, SubmitRefusesAToleranceWithoutReplicasOrOutOfRange) {
+  api::JobSpec spec;
+  spec.command = {"work"};
+  spec.tolerance = 1e-9;
+  auto id = scheduler_.Submit(spec, "alice", now_, out_);
+  ASSERT_FALSE(id.ok());
+  EXPECT_EQ(id.error().message, "a tolerance compares the results of replicas: add --replicas 2 or more");
+  spec.replicas = 2;
+  spec.quorum = 2;
+  spec.tolerance = 1.5;
+  id = scheduler_.Submit(spec, "alice", now_, out_);
+  ASSERT_FALSE(id.ok());
+  EXPECT_EQ(id.error().message, "tolerance 1.5 is out of range: it is relative, at least 0 and below 1 (e.g. 1e-9)");
+  spec.tolerance = 0;
+  spec.abs_tolerance = -1;
+  id = scheduler_.Submit(spec, "alice", now_, out_);
+  ASSERT_FALSE(id.ok());
+  EXPECT_EQ(id.error().message, "abs_tolerance -1 must be a finite number, at least 0");
+}
+
 TEST_F(SchedulerTest, SubmitRefusesAQuorumAboveTheReplicas) {
   api::JobSpec spec;
   spec.command = {"work"};

@@ -118,6 +118,7 @@ TEST_F(SqliteStoreTest, ReplicatedResultsAndHostAgreementsSurviveAReopen) {
     result.stdout_ref = api::FileRef{"stdout", std::string(64, 'a'), 3};
     result.outputs = {{"out.txt", std::string(64, 'b'), 9}};
     task.validation.results.push_back({7, 5, std::string(64, 'h'), result});
+    task.validation.results.push_back({8, 6, std::string(64, 'i'), result, false, "stdout line 1, field 1: 1 vs 2"});
     task.validation.trusted_host = 6;
     b.tasks.push_back(task);
     task.index = 1;  // an unreplicated task stores no validation
@@ -136,8 +137,12 @@ TEST_F(SqliteStoreTest, ReplicatedResultsAndHostAgreementsSurviveAReopen) {
   ASSERT_TRUE(snap.ok()) << snap.error().message;
   ASSERT_EQ(snap->tasks.size(), 2u);
   const Validation& v = snap->tasks[0].validation;
-  ASSERT_EQ(v.results.size(), 1u);
+  ASSERT_EQ(v.results.size(), 2u);
   EXPECT_EQ(v.results[0].attempt_id, 7);
+  EXPECT_TRUE(v.results[0].compared);
+  EXPECT_TRUE(v.results[0].difference.empty());
+  EXPECT_FALSE(v.results[1].compared);  // a result waiting for comparison stays waiting after a restart
+  EXPECT_EQ(v.results[1].difference, "stdout line 1, field 1: 1 vs 2");
   EXPECT_EQ(v.results[0].host_id, 5);
   EXPECT_EQ(v.results[0].hash, std::string(64, 'h'));
   EXPECT_EQ(v.results[0].outcome.stdout_ref->sha256, std::string(64, 'a'));
