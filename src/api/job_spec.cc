@@ -1,5 +1,7 @@
 #include "api/job_spec.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <set>
@@ -34,6 +36,18 @@ Status CheckTolerance(const JobSpec& spec) {
   }
   if (!std::isfinite(spec.abs_tolerance) || spec.abs_tolerance < 0) {
     return InvalidArgument("abs_tolerance " + shown(spec.abs_tolerance) + " must be a finite number, at least 0");
+  }
+  if (!spec.validator.empty()) {
+    if (!IsValidatorName(spec.validator)) {
+      return InvalidArgument("validator name '" + Printable(spec.validator) +
+                             "' must be 1 to 64 letters, digits, '.', '_' or '-'");
+    }
+    if (spec.tolerance > 0 || spec.abs_tolerance > 0) {
+      return InvalidArgument("choose a tolerance or a validator, not both: the validator alone decides");
+    }
+    if (spec.replicas < 2) {
+      return InvalidArgument("a validator compares the results of replicas: add --replicas 2 or more");
+    }
   }
   if (spec.Fuzzy() && spec.replicas < 2) {
     return InvalidArgument("a tolerance compares the results of replicas: add --replicas 2 or more");
@@ -104,6 +118,12 @@ std::string WhyUnsafePath(const std::string& path) {
 }
 
 bool IsSafeRelativePath(const std::string& path) { return WhyUnsafePath(path).empty(); }
+
+bool IsValidatorName(const std::string& name) {
+  return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+  });
+}
 
 Status ValidateJobSpec(const JobSpec& spec) {
   if (spec.command.empty() || spec.command.front().empty()) {

@@ -38,4 +38,7 @@ bool IsSafeRelativePath(const std::string& path);
 // "" when it is one.
 std::string WhyUnsafePath(const std::string& path);
 
+// A validator's name (docs/validation.md): 1 to 64 letters, digits, '.', '_', '-'.
+bool IsValidatorName(const std::string& name);
+
 }  // namespace gleaner::api

@@ -136,6 +136,7 @@ void to_json(json& j, const JobSpec& v) {
   if (!v.adaptive) j["adaptive"] = false;
   if (v.tolerance > 0) j["tolerance"] = v.tolerance;
   if (v.abs_tolerance > 0) j["abs_tolerance"] = v.abs_tolerance;
+  if (!v.validator.empty()) j["validator"] = v.validator;
 }
 void from_json(const json& j, JobSpec& v) {
   RequireObject(j, "job spec");
@@ -145,7 +146,7 @@ void from_json(const json& j, JobSpec& v) {
   Field(j, "timeout_ms", v.timeout_ms); Field(j, "priority", v.priority); Field(j, "env", v.env);
   Field(j, "deadline_ms", v.deadline_ms); Field(j, "network", v.network);
   Field(j, "replicas", v.replicas); Field(j, "quorum", v.quorum); Field(j, "adaptive", v.adaptive);
-  Field(j, "tolerance", v.tolerance); Field(j, "abs_tolerance", v.abs_tolerance);
+  Field(j, "tolerance", v.tolerance); Field(j, "abs_tolerance", v.abs_tolerance); Field(j, "validator", v.validator);
 }
 
 void to_json(json& j, const TaskCounts& v) {

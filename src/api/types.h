@@ -63,7 +63,11 @@ struct JobSpec {
   // max(abs_tolerance, tolerance * magnitude). Both 0: results must be equal by hash.
   double tolerance = 0;
   double abs_tolerance = 0;
-  bool Fuzzy() const { return tolerance > 0 || abs_tolerance > 0; }
+  // Or the name of a validator program the server's admin installed
+  // (`gleaner server --validator NAME=PATH`) that decides instead.
+  std::string validator;
+  // Whether results whose bytes differ may still agree.
+  bool Fuzzy() const { return tolerance > 0 || abs_tolerance > 0 || !validator.empty(); }
 };
 
 struct TaskCounts {

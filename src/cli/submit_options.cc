@@ -44,6 +44,9 @@ void AddSubmitOptions(CLI::App& command, SubmitOptions& options) {
                      "text must still match (docs/validation.md)");
   command.add_option("--abs-tolerance", options.abs_tolerance,
                      "... or by at most this much, for numbers near zero, e.g. 1e-12");
+  command.add_option("--validator", options.validator,
+                     "Let the server's validator program NAME decide whether replicas' results agree "
+                     "(the admin installs them: `gleaner server --validator NAME=PATH`)");
   command.add_option("command", options.command, "The command and its arguments, after '--'")->required();
 }
 
@@ -64,6 +67,7 @@ Result<api::JobSpec> BuildJobSpec(const SubmitOptions& options) {
   spec.adaptive = !options.no_adaptive;
   spec.tolerance = options.tolerance;
   spec.abs_tolerance = options.abs_tolerance;
+  spec.validator = options.validator;
   if (options.quorum > options.replicas && options.replicas >= 1 && options.replicas <= api::kMaxReplicas) {
     return InvalidArgument("--quorum " + std::to_string(options.quorum) + " is more than --replicas " +
                            std::to_string(options.replicas) + ": a quorum counts agreeing replicas, so raise "

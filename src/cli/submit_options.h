@@ -35,6 +35,7 @@ struct SubmitOptions {
   bool no_adaptive = false;
   double tolerance = 0;          // fuzzy comparison of replicas' outputs; 0: equal bytes
   double abs_tolerance = 0;
+  std::string validator;         // a validator program the server's admin installed
   std::vector<std::string> command;
 };
 

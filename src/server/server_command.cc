@@ -33,6 +33,7 @@
 #include "server/tls/certificate_authority.h"
 #include "server/tls/server_names.h"
 #include "server/validation/result_comparer.h"
+#include "server/validation/validator_runner.h"
 
 namespace gleaner::server {
 
@@ -51,7 +52,26 @@ struct ServerOptions {
   std::vector<std::string> advertise;
   bool insecure_http = false;
   size_t max_connections_per_peer = 1024;
+  std::vector<std::string> validators;  // NAME=PATH
+  std::string validator_user = "gleaner";
+  std::string bwrap = agent::kDefaultBubblewrap;
 };
+
+// The admin's validator programs (docs/validation.md), checked and with the
+// sandbox they run in probed; null when there are none.
+Result<std::unique_ptr<ValidatorRunner>> PrepareValidators(const ServerOptions& opt) {
+  if (opt.validators.empty()) return std::unique_ptr<ValidatorRunner>();
+  std::map<std::string, std::string> programs;
+  for (const auto& flag : opt.validators) {
+    auto parsed = ParseValidatorFlag(flag);
+    if (!parsed.ok()) return parsed.error();
+    if (!programs.insert(*parsed).second) {
+      return InvalidArgument("--validator " + parsed->first + " is given twice; give each validator one name");
+    }
+  }
+  return ValidatorRunner::Create(std::move(programs), fs::temp_directory_path().string(), opt.validator_user,
+                                 opt.bwrap);
+}
 
 // "HOST:PORT" of --listen → HOST without brackets ("" when malformed; the
 // listener reports that).
@@ -145,7 +165,14 @@ int RunServer(const ServerOptions& opt) {
     spdlog::error("{}", snapshot.error().message);
     return kExitFailed;
   }
-  Scheduler scheduler(SchedulerConfig{lease->count(), poll->count()});
+  auto validators = PrepareValidators(opt);
+  if (!validators.ok()) {
+    spdlog::error("{}", validators.error().message);
+    return validators.error().code == ErrorCode::kInvalidArgument ? kExitUsage : kExitFailed;
+  }
+  SchedulerConfig config{lease->count(), poll->count()};
+  if (*validators) config.validators = (*validators)->names();
+  Scheduler scheduler(config);
   scheduler.Restore(*snapshot, NowUnixMillis());
   spdlog::info("state rebuilt from {}/gleaner.db in {} ms: {} jobs, {} hosts, {} attempts in flight", opt.data,
                std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count(),
@@ -206,7 +233,7 @@ int RunServer(const ServerOptions& opt) {
   }
   coordinator.StartTicking(std::chrono::milliseconds(1000));
   sampler.Start();
-  ResultComparer comparer(ioc, coordinator, *blobs, std::chrono::milliseconds(200));
+  ResultComparer comparer(ioc, coordinator, *blobs, validators->get(), std::chrono::milliseconds(200));
   comparer.Start();
   Status wrote = WriteFileDurably(opt.data + "/server.url", url + "\n", 0644);
   if (!wrote.ok()) spdlog::warn("{}", wrote.message());
@@ -260,6 +287,14 @@ void AddServerCommand(CLI::App& app, int& exit_code) {
                   "Open connections allowed from one client address")
       ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
+  cmd->add_option("--validator", opt->validators,
+                  "NAME=PATH: a program submitters may name with `submit --validator NAME` to decide whether two "
+                  "replicas' results agree; runs sandboxed (repeatable; docs/validation.md)")
+      ->allow_extra_args(false);
+  cmd->add_option("--validator-user", opt->validator_user,
+                  "Account validators run as when the server runs as root")
+      ->capture_default_str();
+  cmd->add_option("--bwrap", opt->bwrap, "The bubblewrap binary validators run in")->capture_default_str();
   cmd->add_option("--log-format", opt->log_format, "text, or json for one JSON object per line")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();

@@ -5,6 +5,7 @@
 
 #include <csignal>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <thread>
 
@@ -161,6 +162,38 @@ TEST(Quorum, AToleranceLetsNearlyEqualNumbersAgreeAndATooTightOneSaysWhere) {
   EXPECT_NE(refused.err.find("a tolerance compares the results of replicas: add --replicas 2 or more"),
             std::string::npos)
       << refused.err;
+}
+
+// An admin's validator program decides for outputs no tolerance fits: here
+// each replica's stdout starts with its own attempt id, which the validator
+// ignores, so the bytes always differ and only the validator can agree.
+TEST(Quorum, AnAdminsValidatorDecidesWhetherReplicasAgree) {
+  std::string validator = ::testing::TempDir() + "/ignore-attempt-validator";
+  {
+    std::ofstream script(validator);
+    script << "#!/bin/sh\n"
+              "if [ \"$(grep -v '^attempt' a/stdout)\" = \"$(grep -v '^attempt' b/stdout)\" ]; then exit 0; fi\n"
+              "echo 'different results'; exit 1\n";
+  }
+  std::filesystem::permissions(validator, std::filesystem::perms::owner_all | std::filesystem::perms::others_read |
+                                              std::filesystem::perms::others_exec);
+  Grid grid({"--lease", "3s", "--poll", "200ms", "--validator", "ignore-attempt=" + validator});
+  grid.StartAgent("pc1", 2);
+  grid.StartAgent("pc2", 2);
+  auto submit = grid.Cli({"submit", "-n", "4", "--replicas", "2", "--validator", "ignore-attempt", "--", "sh", "-c",
+                          "echo attempt $GLEANER_ATTEMPT_ID; echo $(({i} * {i}))"});
+  ASSERT_EQ(submit.exit_code, 0) << submit.err;
+  std::string job = submit.out.substr(0, submit.out.find('\n'));
+  auto wait = grid.Cli({"wait", job, "--timeout", "2m"}, 150s);
+  ASSERT_EQ(wait.exit_code, 0) << wait.out << wait.err << "\n" << grid.Tasks(job).dump(1);
+  for (const auto& t : grid.Tasks(job)) {
+    EXPECT_EQ(t["validation"], "accepted: 2 of 2 results agree (quorum 2)") << t.dump();
+  }
+
+  auto unknown = grid.Cli({"submit", "--replicas", "2", "--validator", "nope", "--", "true"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("this server has no validator named 'nope'; it has: ignore-attempt"), std::string::npos)
+      << unknown.err;
 }
 
 TEST(Quorum, SubmitRefusesAQuorumLargerThanTheReplicas) {

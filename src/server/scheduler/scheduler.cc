@@ -207,6 +207,14 @@ Result<api::HostView> Scheduler::RevokeHost(int64_t host_id, int64_t now, Batch&
 
 Result<int64_t> Scheduler::Submit(const api::JobSpec& spec, const std::string& owner, int64_t now, Batch& out) {
   GLEANER_RETURN_IF_ERROR(api::ValidateJobSpec(spec));
+  if (!spec.validator.empty() && !config_.validators.contains(spec.validator)) {
+    std::string known;
+    for (const auto& name : config_.validators) known += (known.empty() ? "" : ", ") + name;
+    return InvalidArgument("this server has no validator named '" + spec.validator + "'; " +
+                           (known.empty() ? std::string("it has none (an admin adds them with `gleaner server "
+                                                        "--validator NAME=PATH`)")
+                                          : "it has: " + known));
+  }
   int64_t id = next_job_id_++;
   Job& job = jobs_[id];
   job.record = JobRecord{id, spec, owner, now, false, 0};

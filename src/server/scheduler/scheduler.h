@@ -42,6 +42,8 @@ struct SchedulerConfig {
   // A host whose results disagreed with accepted quorums at least this many
   // times, and more often than they agreed, gets no work until released.
   int64_t quarantine_disagreements = 3;
+  // Names of the validator programs this server runs (`--validator NAME=PATH`).
+  std::set<std::string> validators;
 };
 
 // A replicated result of a job with a tolerance, to be compared with the
@@ -55,6 +57,7 @@ struct ComparisonRequest {
   std::vector<ReplicaResult> groups;  // the first result of each group, oldest group first
   double tolerance = 0;
   double abs_tolerance = 0;
+  std::string validator;  // or the validator program that decides
 };
 
 // Who is calling: a token's role, or an enrolled host.

@@ -173,8 +173,8 @@ std::vector<ComparisonRequest> Scheduler::TakeComparisons(size_t max) {
     const auto& results = t.Votes().results;
     auto candidate = std::find_if(results.begin(), results.end(), [](const ReplicaResult& r) { return !r.compared; });
     if (candidate == results.end()) continue;
-    ComparisonRequest request{job_id, index, *candidate, {}, job->record.spec.tolerance,
-                              job->record.spec.abs_tolerance};
+    const auto& spec = job->record.spec;
+    ComparisonRequest request{job_id, index, *candidate, {}, spec.tolerance, spec.abs_tolerance, spec.validator};
     for (const auto& r : results) {
       if (!r.compared) continue;
       bool seen = std::any_of(request.groups.begin(), request.groups.end(),

@@ -10,6 +10,7 @@
 
 #include "server/blocking.h"
 #include "server/validation/tolerant_compare.h"
+#include "server/validation/validator_runner.h"
 
 namespace gleaner::server {
 
@@ -55,11 +56,19 @@ std::string DifferenceBetween(const BlobStore& blobs, const TaskOutcome& a, cons
   return "";
 }
 
-ComparisonAnswer CompareResults(const BlobStore& blobs, const ComparisonRequest& request) {
+ComparisonAnswer CompareResults(const BlobStore& blobs, const ValidatorRunner* validators,
+                                const ComparisonRequest& request) {
   ComparisonAnswer answer;
   for (const auto& group : request.groups) {
-    std::string differs =
-        DifferenceBetween(blobs, request.candidate.outcome, group.outcome, request.tolerance, request.abs_tolerance);
+    std::string differs;
+    if (request.validator.empty()) {
+      differs = DifferenceBetween(blobs, request.candidate.outcome, group.outcome, request.tolerance,
+                                  request.abs_tolerance);
+    } else if (validators == nullptr) {
+      differs = "validator " + request.validator + " is not configured on this server any more";
+    } else {
+      differs = validators->Difference(request.validator, blobs, request.candidate.outcome, group.outcome);
+    }
     if (differs.empty()) return {group.hash, ""};
     if (answer.difference.empty()) answer.difference = differs;
   }
@@ -67,8 +76,8 @@ ComparisonAnswer CompareResults(const BlobStore& blobs, const ComparisonRequest&
 }
 
 ResultComparer::ResultComparer(asio::io_context& ioc, Coordinator& coordinator, const BlobStore& blobs,
-                               std::chrono::milliseconds idle_poll)
-    : coordinator_(coordinator), blobs_(blobs), idle_poll_(idle_poll), timer_(ioc) {}
+                               const ValidatorRunner* validators, std::chrono::milliseconds idle_poll)
+    : coordinator_(coordinator), blobs_(blobs), validators_(validators), idle_poll_(idle_poll), timer_(ioc) {}
 
 void ResultComparer::Start() { asio::co_spawn(timer_.get_executor(), Loop(), asio::detached); }
 
@@ -83,9 +92,9 @@ asio::awaitable<void> ResultComparer::Loop() {
   for (;;) {
     Requests requests = co_await coordinator_.Run<Requests>(take);
     if (!requests.empty()) {
-      auto compare = [&blobs = blobs_, requests] {
+      auto compare = [&blobs = blobs_, validators = validators_, requests] {
         Answers answers;
-        for (const auto& r : requests) answers.push_back(CompareResults(blobs, r));
+        for (const auto& r : requests) answers.push_back(CompareResults(blobs, validators, r));
         return answers;
       };
       Answers answers = co_await RunBlocking<Answers>(compare);

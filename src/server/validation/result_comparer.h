@@ -1,6 +1,7 @@
-// Fuzzy result comparison (docs/validation.md): for a job with a tolerance,
-// replicas' results whose bytes differ are compared by reading their output
-// files from the blob store, numbers within the tolerance agreeing.
+// Fuzzy result comparison (docs/validation.md): for a job with a tolerance
+// or a validator, replicas' results whose bytes differ are compared by
+// reading their output files from the blob store: numbers within the
+// tolerance agree, or the admin's validator program decides.
 //
 // CompareResults is the blocking part (file reads); ResultComparer runs it
 // off the I/O threads, taking work from the scheduler and reporting answers
@@ -27,8 +28,13 @@ struct ComparisonAnswer {
   std::string difference;   // with none: how it differs from the first group's result
 };
 
-// Compares the request's candidate with each group's result in turn.
-ComparisonAnswer CompareResults(const BlobStore& blobs, const ComparisonRequest& request);
+class ValidatorRunner;
+
+// Compares the request's candidate with each group's result in turn, by the
+// job's validator program when it names one (`validators` may be null when
+// the server has none).
+ComparisonAnswer CompareResults(const BlobStore& blobs, const ValidatorRunner* validators,
+                                const ComparisonRequest& request);
 
 // Whether two results agree within the tolerance; "" when they do, else
 // where they differ ("stdout line 3, field 2: …", "output res/a.txt: …").
@@ -38,7 +44,7 @@ std::string DifferenceBetween(const BlobStore& blobs, const TaskOutcome& a, cons
 class ResultComparer {
  public:
   ResultComparer(boost::asio::io_context& ioc, Coordinator& coordinator, const BlobStore& blobs,
-                 std::chrono::milliseconds idle_poll);
+                 const ValidatorRunner* validators, std::chrono::milliseconds idle_poll);
 
   void Start();
   void Stop();  // before the io_context stops
@@ -48,6 +54,7 @@ class ResultComparer {
 
   Coordinator& coordinator_;
   const BlobStore& blobs_;
+  const ValidatorRunner* validators_;
   const std::chrono::milliseconds idle_poll_;
   boost::asio::steady_timer timer_;
 };

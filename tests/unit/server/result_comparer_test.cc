@@ -86,12 +86,12 @@ TEST_F(ResultComparerTest, TheCandidateJoinsTheFirstGroupItAgreesWith) {
   request.groups = {Replica(1, Result("10.0\n", "a\n")), Replica(2, Result("20.0\n", "a\n")),
                     Replica(3, Result("20.00000001\n", "a\n"))};
   request.candidate = Replica(4, Result("20.000000001\n", "a\n"));
-  ComparisonAnswer answer = CompareResults(*blobs_, request);
+  ComparisonAnswer answer = CompareResults(*blobs_, nullptr, request);
   EXPECT_EQ(answer.agrees_with, request.groups[1].hash);
   EXPECT_EQ(answer.difference, "");
 
   request.candidate = Replica(5, Result("30.0\n", "a\n"));
-  answer = CompareResults(*blobs_, request);
+  answer = CompareResults(*blobs_, nullptr, request);
   EXPECT_EQ(answer.agrees_with, "");
   EXPECT_EQ(answer.difference.rfind("stdout line 1, field 1: \"30.0\" vs \"10.0\"", 0), 0u) << answer.difference;
 }

@@ -45,6 +45,7 @@ TEST(TolerantCompare, AbsoluteToleranceCoversValuesNearZero) {
   EXPECT_FALSE(Compare("1e-12", "-2e-12", kRelative).agree);
   EXPECT_TRUE(Compare("1e-12", "-2e-12", {1e-6, 1e-9}).agree);
   EXPECT_TRUE(Compare("0", "5e-10", {0, 1e-9}).agree);
+  EXPECT_TRUE(Compare("0", "1e-9", {0, 1e-9}).agree);  // the bound itself is within
   TextComparison c = Compare("0", "2e-9", {0, 1e-9});
   EXPECT_EQ(c.difference, "line 1, field 1: \"0\" vs \"2e-9\" (difference 2e-09, relative 1; tolerance relative 0, absolute 1e-09)");
 }
