@@ -9,14 +9,15 @@
 
 #include "common/sha256.h"
 #include "server/scheduler/quorum.h"
+#include "temp_dir.h"
 
 namespace gleaner::server {
 namespace {
 
 class ResultComparerTest : public ::testing::Test {
  protected:
+  ~ResultComparerTest() override { std::filesystem::remove_all(root_); }
   ResultComparerTest() {
-    std::filesystem::remove_all(root_);
     auto opened = BlobStore::Open(root_);
     EXPECT_TRUE(opened.ok());
     blobs_ = std::make_unique<BlobStore>(std::move(*opened));
@@ -40,9 +41,7 @@ class ResultComparerTest : public ::testing::Test {
     return {attempt, attempt, ResultHash(outcome), std::move(outcome)};
   }
 
-  // One store per test: ctest runs tests of this file in parallel processes.
-  std::string root_ = ::testing::TempDir() + "/result_comparer_blobs_" +
-                      ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  std::string root_ = testing::NewTempDir("result-comparer-test");
   std::unique_ptr<BlobStore> blobs_;
 };
 

@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "common/sha256.h"
+#include "temp_dir.h"
 
 namespace gleaner::server {
 namespace {
@@ -18,8 +19,6 @@ namespace fs = std::filesystem;
 class ValidatorRunnerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    fs::remove_all(root_);
-    fs::create_directories(root_);
     auto opened = BlobStore::Open(root_ + "/blobs");
     ASSERT_TRUE(opened.ok());
     blobs_ = std::make_unique<BlobStore>(std::move(*opened));
@@ -70,8 +69,7 @@ class ValidatorRunnerTest : public ::testing::Test {
     return o;
   }
 
-  std::string root_ = ::testing::TempDir() + "/validator_runner_" +
-                      ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  std::string root_ = testing::NewTempDir("validator-runner-test");
   std::unique_ptr<BlobStore> blobs_;
   std::unique_ptr<ValidatorRunner> runner_;
 };
