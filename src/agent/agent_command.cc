@@ -185,6 +185,7 @@ int RunAgent(const AgentFlags& flags) {
     return kExitFailed;
   }
   AgentLoop loop(env, flags.slots, guard);
+  loop.ReportFacts(facts);  // an agent enrolled earlier may have changed since
   loop_for_guard = &loop;
   (*monitor)->Start();
 

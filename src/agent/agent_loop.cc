@@ -23,6 +23,7 @@ Status AgentLoop::Run() {
     Millis wait;
     if (response.ok()) {
       env_.checkpoints->Delivered(request.checkpoints);
+      facts_unsent_.reset();
       if (server_away_) spdlog::info("the server is back");
       server_away_ = false;
       backoff_.Reset();
@@ -82,6 +83,7 @@ api::SyncRequest AgentLoop::BuildRequest() const {
   request.activity = guard_.Activity();
   request.memory = guard_.MemoryOffered();  // the policy's memory cap, for the scheduler
   request.checkpoints = env_.checkpoints->Pending();
+  request.facts = facts_unsent_;
   return request;
 }
 

@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "agent/attempt_runner.h"
@@ -37,6 +38,8 @@ class AgentLoop {
   void Stop();
   // Sync now: a completion is ready.
   void Wake();
+  // Facts to tell the server, with every sync until one succeeds. Before Run().
+  void ReportFacts(api::HostFacts facts) { facts_unsent_ = std::move(facts); }
 
  private:
   struct Running {
@@ -66,6 +69,7 @@ class AgentLoop {
   std::map<int64_t, Running> running_;
   Millis lease_{0}, poll_{0};
   bool server_away_ = false;
+  std::optional<api::HostFacts> facts_unsent_;
   Backoff backoff_;
 
   std::mutex mu_;

@@ -319,13 +319,14 @@ void to_json(json& j, const SyncRequest& v) {
   if (v.memory > 0) j["memory"] = v.memory;
   PutOptional(j, "activity", v.activity);
   if (!v.checkpoints.empty()) j["checkpoints"] = v.checkpoints;
+  PutOptional(j, "facts", v.facts);
 }
 void from_json(const json& j, SyncRequest& v) {
   RequireObject(j, "sync request");
   Field(j, "free_slots", v.free_slots); Field(j, "slots", v.slots); Field(j, "memory", v.memory);
   Field(j, "running", v.running);
   Field(j, "completions", v.completions);
-  Field(j, "activity", v.activity); Field(j, "checkpoints", v.checkpoints);
+  Field(j, "activity", v.activity); Field(j, "checkpoints", v.checkpoints); Field(j, "facts", v.facts);
 }
 
 void to_json(json& j, const SyncResponse& v) {

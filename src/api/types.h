@@ -120,6 +120,7 @@ struct HostFacts {
   // whether it then runs no task or was allowed to run them unsandboxed.
   // Empty from agents that predate the sandbox.
   std::string sandbox;
+  bool operator==(const HostFacts&) const = default;
 };
 
 // What the agent says about its desktop's owner and why it runs work or not;
@@ -229,6 +230,9 @@ struct SyncRequest {
   std::vector<Completion> completions;
   std::optional<HostActivity> activity;
   std::vector<CheckpointReport> checkpoints;  // of running attempts, latest per attempt
+  // What the agent found at its start (sandbox, memory, version...), sent
+  // until one sync succeeds: a restarted agent updates what it enrolled with.
+  std::optional<HostFacts> facts;
 };
 struct SyncResponse {
   std::vector<Assignment> assignments;

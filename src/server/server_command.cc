@@ -170,7 +170,9 @@ int RunServer(const ServerOptions& opt) {
     spdlog::error("{}", validators.error().message);
     return validators.error().code == ErrorCode::kInvalidArgument ? kExitUsage : kExitFailed;
   }
-  SchedulerConfig config{lease->count(), poll->count()};
+  SchedulerConfig config;
+  config.lease_ms = lease->count();
+  config.poll_ms = poll->count();
   if (*validators) config.validators = (*validators)->names();
   Scheduler scheduler(config);
   scheduler.Restore(*snapshot, NowUnixMillis());

@@ -1,6 +1,9 @@
 // `gleaner host release HOST`: a host quarantined for failing many tasks
-// takes work again once an admin releases it.
+// takes work again once an admin releases it. And a restarted agent's facts
+// replace those it enrolled with.
 #include <gtest/gtest.h>
+
+#include <csignal>
 
 #include "harness.h"
 
@@ -45,6 +48,26 @@ TEST(HostRelease, QuarantinedHostIsReleasedByTheCliAndRunsWorkAgain) {
   auto wait = grid.Cli({"wait", job, "--timeout", "1m"}, 90s);
   EXPECT_EQ(wait.exit_code, 0) << wait.err;
   EXPECT_EQ(grid.Tasks(job)[0]["host"], "flaky");
+}
+
+// An agent keeps its credential across restarts, so it never enrols again:
+// what it found at its start (here, a sandbox it did not use before) reaches
+// the server with its first sync instead.
+TEST(HostFacts, AnAgentRestartedWithItsSandboxOnSaysSo) {
+  Grid grid;
+  grid.StartAgent("pc1", 1, {"--no-sandbox"});
+  ASSERT_TRUE(WaitFor([&] { return HostNamed(grid, "pc1").contains("facts"); }, 60s));
+  std::string before = HostNamed(grid, "pc1")["facts"].value("sandbox", "");
+  EXPECT_EQ(before.rfind("none (turned off with --no-sandbox)", 0), 0u) << before;
+  int64_t id = HostNamed(grid, "pc1")["id"];
+
+  grid.KillAgent("pc1", SIGTERM);
+  grid.StartAgent("pc1", 1);
+  ASSERT_TRUE(WaitFor([&] { return HostNamed(grid, "pc1")["facts"].value("sandbox", "") == "bubblewrap"; }, 60s))
+      << HostNamed(grid, "pc1").dump();
+  EXPECT_EQ(HostNamed(grid, "pc1")["id"], id);  // the same host, not a new enrolment
+  auto hosts = grid.Cli({"hosts", "--json"}).Json();
+  EXPECT_EQ((hosts.is_object() ? hosts["hosts"] : hosts).size(), 1u);
 }
 
 }  // namespace

@@ -360,6 +360,16 @@ Result<api::SyncResponse> Scheduler::Sync(int64_t host_id, const api::SyncReques
 
   if (request.activity) host.activity = request.activity;
   host.memory_offered = request.memory;
+  if (request.facts) {
+    // A restarted agent says what it is now (a sandbox that works since,
+    // more memory, a new version); it keeps the name it enrolled with.
+    api::HostFacts facts = *request.facts;
+    facts.hostname = host.record.facts.hostname;
+    if (facts != host.record.facts) {
+      host.record.facts = std::move(facts);
+      out.hosts.push_back(host.record);
+    }
+  }
 
   api::SyncResponse response;
   response.policy = policies_.For(host.record.facts.hostname).policy;
@@ -468,9 +478,12 @@ void Scheduler::AcceptCompletion(Host& host, const api::Completion& c, int64_t n
   KeepOwnerHistory(t.outcome, outcome);
   if (c.succeeded && replicated) {
     host.failure_streak.clear();
-    std::string hash = ResultHash(outcome);
-    AddReplicaResult(*job, record.index, {c.attempt_id, host.record.id, std::move(hash), std::move(outcome)}, now,
-                     out);
+    ReplicaResult result;
+    result.attempt_id = c.attempt_id;
+    result.host_id = host.record.id;
+    result.hash = ResultHash(outcome);
+    result.outcome = std::move(outcome);
+    AddReplicaResult(*job, record.index, std::move(result), now, out);
   } else if (c.succeeded) {
     host.failure_streak.clear();
     AcceptResult(*job, record.index, std::move(outcome), now, out);

@@ -793,6 +793,29 @@ TEST_F(SchedulerTest, AProvenHostThatDisagreesIsProvenNoMore) {
   EXPECT_EQ(scheduler_.GetJob(next)->counts.running, 4);
 }
 
+TEST_F(SchedulerTest, ARestartedAgentsFactsReplaceWhatItEnrolledWithButItsName) {
+  api::EnrollRequest enrol;
+  enrol.facts = {"pc1", "linux", "x86_64", 4, 8LL << 30, "0.1", "none (bwrap missing); runs no tasks"};
+  enrol.slots = 4;
+  int64_t pc1 = scheduler_.Enroll(enrol, "cred-pc1", now_, out_);
+  size_t records = out_.hosts.size();
+  api::SyncRequest same;
+  same.facts = enrol.facts;
+  ASSERT_TRUE(scheduler_.Sync(pc1, same, now_, out_).ok());
+  EXPECT_EQ(out_.hosts.size(), records);  // nothing changed: nothing written
+  api::SyncRequest changed;
+  changed.facts = {"renamed", "linux", "x86_64", 8, 16LL << 30, "0.2", "bubblewrap"};
+  ASSERT_TRUE(scheduler_.Sync(pc1, changed, now_, out_).ok());
+  auto view = HostView(pc1);
+  EXPECT_EQ(view.facts.hostname, "pc1");
+  EXPECT_EQ(view.facts.sandbox, "bubblewrap");
+  EXPECT_EQ(view.facts.cores, 8);
+  EXPECT_EQ(view.facts.memory, 16LL << 30);
+  EXPECT_EQ(view.facts.agent_version, "0.2");
+  ASSERT_EQ(out_.hosts.size(), records + 1);
+  EXPECT_EQ(out_.hosts.back().facts.sandbox, "bubblewrap");  // durable, so a server restart keeps it
+}
+
 TEST_F(SchedulerTest, AHostWhoseResultsMostlyDisagreeIsQuarantined) {
   int64_t liar = Enroll("liar", 3), pc2 = Enroll("pc2", 3), pc3 = Enroll("pc3", 3);
   SubmitReplicated(3, 2, 2, /*adaptive=*/false);

@@ -117,7 +117,7 @@ TEST_F(SqliteStoreTest, ReplicatedResultsAndHostAgreementsSurviveAReopen) {
     result.exit_code = 0;
     result.stdout_ref = api::FileRef{"stdout", std::string(64, 'a'), 3};
     result.outputs = {{"out.txt", std::string(64, 'b'), 9}};
-    task.validation.results.push_back({7, 5, std::string(64, 'h'), result});
+    task.validation.results.push_back({7, 5, std::string(64, 'h'), result, true, ""});
     task.validation.results.push_back({8, 6, std::string(64, 'i'), result, false, "stdout line 1, field 1: 1 vs 2"});
     task.validation.trusted_host = 6;
     b.tasks.push_back(task);
