@@ -40,11 +40,13 @@ need_packages() {
 
 # start_server DATA_DIR: runs a server on 127.0.0.1 (any free port) and waits
 # until it listens; sets server_pid, server_url, admin_token. Its log is
-# DATA_DIR.log. Every server gets as many file descriptors as allowed.
+# DATA_DIR.log. Every server gets as many file descriptors as allowed. Plain
+# HTTP, unless GLEANER_BENCH_TLS=1: then TLS, as servers run by default.
 start_server() {
-  local data=$1
+  local data=$1 transport=--insecure-http
+  [ "${GLEANER_BENCH_TLS:-0}" = 1 ] && transport=
   rm -f "$data/server.url"
-  ( ulimit -n "$(ulimit -Hn)"; exec "$gleaner" server --data "$data" --listen 127.0.0.1:0 --insecure-http --max-connections-per-address 1000000 ) >>"$data.log" 2>&1 &
+  ( ulimit -n "$(ulimit -Hn)"; exec "$gleaner" server --data "$data" --listen 127.0.0.1:0 $transport --max-connections-per-address 1000000 ) >>"$data.log" 2>&1 &
   server_pid=$!
   bench_pids+=("$server_pid")
   local _
