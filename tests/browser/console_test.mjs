@@ -121,9 +121,18 @@ async function main() {
   if (state !== 'cancelled') throw new Error(`job B is ${state} after cancel`);
   log('job B cancelled');
 
+  const statsQueries = [];
+  page.on('request', (r) => { if (r.url().includes('/api/v1/stats')) statsQueries.push(new URL(r.url()).search); });
   await page.goto(`${url}/#harvest`);
   await page.waitForSelector('#cpu-hours');
-  await page.waitForTimeout(2500);  // two samples, so the line charts have points
+  // The page fetches the hour of samples once, then only the newer ones,
+  // and keeps drawing from the samples it holds.
+  await waitFor('a poll for new samples only', () => statsQueries.some((q) => q.startsWith('?since=')), 10_000);
+  if (statsQueries[0] !== '') throw new Error(`the first poll asked ${statsQueries[0]}`);
+  const polls = statsQueries.length;
+  await waitFor('a redraw after that poll', () => statsQueries.length > polls + 1, 10_000);
+  await waitFor('both line charts', async () => (await page.locator('path.line').count()) === 2, 10_000);
+  log(`harvest polled ${statsQueries.slice(0, 3).map((q) => q || '(all)').join(', ')}, …`);
   await page.screenshot({ path: join(artifacts, 'console-harvest.png'), fullPage: true });
   await page.goto(`${url}/#policy`);
   await page.waitForSelector('#view h1');

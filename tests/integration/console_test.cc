@@ -1,6 +1,7 @@
 // The console's server side on a real grid: /metrics in the Prometheus text
 // format, `gleaner report` agreeing with a finished job, the embedded pages,
-// and a submitter seeing only its own jobs.
+// the grid's samples fetched whole or only the new ones, and a submitter
+// seeing only its own jobs.
 #include <gtest/gtest.h>
 
 #include <regex>
@@ -87,6 +88,49 @@ TEST(Console, PagesAreEmbeddedAndServedWithoutAToken) {
   EXPECT_EQ(status, 404);
   Get(grid, "/api/v1/stats", &status);
   EXPECT_EQ(status, 401) << "data still needs a token";
+}
+
+// GET `target` with the admin token: the status and the JSON body.
+nlohmann::json GetJson(const Grid& grid, const std::string& target, int* status) {
+  HttpClient http = grid.Http(grid.admin_token());
+  auto res = http.Send("GET", target);
+  EXPECT_TRUE(res.ok()) << (res.ok() ? "" : res.error().message);
+  if (!res.ok()) return nullptr;
+  *status = res->status;
+  return nlohmann::json::parse(res->body, nullptr, /*allow_exceptions=*/false);
+}
+
+TEST(Console, StatsSinceReturnsOnlyNewerSamples) {
+  Grid grid;
+  int status = 0;
+  nlohmann::json all;
+  // The server samples on start and then every 2 s.
+  ASSERT_TRUE(WaitFor([&] {
+    all = GetJson(grid, "/api/v1/stats", &status);
+    return status == 200 && all["samples"].size() >= 2;
+  }, 10s)) << all.dump();
+  EXPECT_EQ(all["period_ms"], 2000);
+
+  int64_t first = all["samples"][0]["at"];
+  auto newer = GetJson(grid, "/api/v1/stats?since=" + std::to_string(first), &status);
+  ASSERT_EQ(status, 200) << newer.dump();
+  EXPECT_EQ(newer["period_ms"], 2000) << "the same shape as without since";
+  ASSERT_GE(newer["samples"].size(), 1u);
+  EXPECT_EQ(newer["samples"][0], all["samples"][1]) << "the sample at `since` is left out, the next one starts";
+  for (const auto& s : newer["samples"]) EXPECT_GT(s["at"].get<int64_t>(), first);
+
+  int64_t ahead = all["samples"].back()["at"].get<int64_t>() + 3'600'000;
+  auto none = GetJson(grid, "/api/v1/stats?since=" + std::to_string(ahead), &status);
+  EXPECT_EQ(status, 200);
+  EXPECT_EQ(none["samples"], nlohmann::json::array());
+
+  for (const std::string bad : {"soon", "-1", "1.5", "", "99999999999999999999"}) {
+    auto error = GetJson(grid, "/api/v1/stats?since=" + bad, &status);
+    EXPECT_EQ(status, 400) << "since=" << bad;
+    EXPECT_EQ(error["error"]["code"], "invalid_argument") << error.dump();
+    EXPECT_NE(error["error"]["message"].get<std::string>().find("since='" + bad + "'"), std::string::npos)
+        << error.dump();
+  }
 }
 
 TEST(Console, ASubmitterSeesAndCancelsOnlyItsOwnJobs) {

@@ -1,5 +1,8 @@
 #include "server/console/console_handlers.h"
 
+#include <charconv>
+#include <limits>
+
 #include "api/json.h"
 #include "common/clock.h"
 #include "server/console/metrics_page.h"
@@ -31,6 +34,21 @@ Response ServeAsset(const Request& request) {
   return r;
 }
 
+// `since` of a /stats query: the `at` of the newest sample the caller holds,
+// or the lowest int64 (all samples) when absent. Other keys are ignored, as
+// every key was before `since`, so existing callers keep working.
+Result<int64_t> ParseStatsSince(const std::string& query) {
+  int64_t since = std::numeric_limits<int64_t>::min();
+  for (const auto& [key, value] : QueryParams(query)) {
+    if (key != "since") continue;
+    auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), since);
+    if (ec != std::errc() || end != value.data() + value.size() || since < 0) {
+      return InvalidArgument("since='" + value + "' must be a Unix time in milliseconds, 0 or more");
+    }
+  }
+  return since;
+}
+
 }  // namespace
 
 asio::awaitable<Response> ConsoleHandlers::Handle(const Request& request, const Route& route, const Principal& who) {
@@ -42,7 +60,7 @@ asio::awaitable<Response> ConsoleHandlers::Handle(const Request& request, const 
     case RouteId::kReport:
       co_return co_await Report(request, who);
     case RouteId::kStats:
-      co_return Stats();
+      co_return Stats(request);
     default:
       co_return Response::FromError(Internal("not a console route"));
   }
@@ -66,8 +84,10 @@ asio::awaitable<Response> ConsoleHandlers::Report(const Request& request, const 
   co_return Response::Json(200, api::Encode(SummarizeUsage(*rows, *query, only_user)));
 }
 
-Response ConsoleHandlers::Stats() const {
-  return Response::Json(200, api::Encode(api::StatsHistory{sample_period_.count(), samples_.Samples()}));
+Response ConsoleHandlers::Stats(const Request& request) const {
+  auto since = ParseStatsSince(request.query);
+  if (!since.ok()) return Response::FromError(since.error());
+  return Response::Json(200, api::Encode(api::StatsHistory{sample_period_.count(), samples_.Samples(*since)}));
 }
 
 }  // namespace gleaner::server

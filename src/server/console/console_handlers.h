@@ -32,7 +32,8 @@ class ConsoleHandlers {
  private:
   boost::asio::awaitable<Response> Metrics();
   boost::asio::awaitable<Response> Report(const Request& request, const Principal& who);
-  Response Stats() const;
+  // GET /stats[?since=<Unix ms>]: the samples taken after `since`, or all.
+  Response Stats(const Request& request) const;
 
   Coordinator& coordinator_;
   const Committer& committer_;

@@ -1,5 +1,8 @@
 #include "server/console/sample_ring.h"
 
+#include <algorithm>
+#include <iterator>
+
 namespace gleaner::server {
 
 void SampleRing::Add(const api::StatsSample& sample) {
@@ -8,9 +11,14 @@ void SampleRing::Add(const api::StatsSample& sample) {
   while (samples_.size() > capacity_) samples_.pop_front();
 }
 
-std::vector<api::StatsSample> SampleRing::Samples() const {
+std::vector<api::StatsSample> SampleRing::Samples(int64_t after) const {
   std::lock_guard lock(mu_);
-  return {samples_.begin(), samples_.end()};
+  std::vector<api::StatsSample> out;
+  // A filter, not a search from the back: `at` is wall-clock time, which may
+  // step backwards, so the ring is not guaranteed to be sorted by it.
+  std::copy_if(samples_.begin(), samples_.end(), std::back_inserter(out),
+               [after](const api::StatsSample& s) { return s.at > after; });
+  return out;
 }
 
 }  // namespace gleaner::server

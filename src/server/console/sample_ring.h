@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <deque>
+#include <limits>
 #include <mutex>
 #include <vector>
 
@@ -18,7 +20,9 @@ class SampleRing {
 
   // Drops the oldest sample once full.
   void Add(const api::StatsSample& sample);
-  std::vector<api::StatsSample> Samples() const;
+  // The samples taken after `after` (`at` > after, Unix ms), oldest first;
+  // all of them by default. A poller passes the last `at` it holds.
+  std::vector<api::StatsSample> Samples(int64_t after = std::numeric_limits<int64_t>::min()) const;
 
  private:
   const size_t capacity_;
