@@ -41,13 +41,17 @@ Tally CountAgreement(const std::vector<ReplicaResult>& results) {
   return t;
 }
 
+int64_t Uncompared(const std::vector<ReplicaResult>& results) {
+  return static_cast<int64_t>(
+      std::count_if(results.begin(), results.end(), [](const ReplicaResult& r) { return !r.compared; }));
+}
+
 int64_t MaxReplicas(const api::JobSpec& spec) { return spec.replicas + kExtraReplicas; }
 
 int64_t ReplicasWanted(const api::JobSpec& spec, const std::vector<ReplicaResult>& results, int64_t live) {
   // A result still being compared is counted like a running replica: it may
   // yet join the largest group.
-  auto uncompared = static_cast<int64_t>(
-      std::count_if(results.begin(), results.end(), [](const ReplicaResult& r) { return !r.compared; }));
+  int64_t uncompared = Uncompared(results);
   auto n = static_cast<int64_t>(results.size()) - uncompared;
   live += uncompared;
   int64_t missing = std::max<int64_t>(0, spec.quorum - CountAgreement(results).best);

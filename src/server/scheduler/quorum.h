@@ -34,6 +34,9 @@ struct Tally {
 };
 Tally CountAgreement(const std::vector<ReplicaResult>& results);
 
+// Results still waiting for a comparison (a job with a tolerance or a validator).
+int64_t Uncompared(const std::vector<ReplicaResult>& results);
+
 // The most replicas one task may get: --replicas plus kExtraReplicas.
 int64_t MaxReplicas(const api::JobSpec& spec);
 

@@ -125,10 +125,7 @@ void Scheduler::Restore(const Snapshot& snap, int64_t now) {
         // A replicated task waits for as many replicas as its quorum still
         // needs; a proven host whose replica is gone is trusted no more.
         if (t.live.empty() && t.validation) t.validation->trusted_host = 0;
-        if (std::any_of(t.Votes().results.begin(), t.Votes().results.end(),
-                        [](const ReplicaResult& r) { return !r.compared; })) {
-          to_compare_.insert({id, i});
-        }
+        if (Uncompared(t.Votes().results) > 0) to_compare_.insert({id, i});
         t.state = t.live.empty() ? TaskState::kQueued : TaskState::kRunning;
         if (WantedReplicas(job, t) > 0) {
           job.requeued.push_back(i);

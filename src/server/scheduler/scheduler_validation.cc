@@ -60,8 +60,7 @@ void Scheduler::AdvanceValidation(Job& job, int64_t index, int64_t delay_ms, int
     return;
   }
   int64_t wanted = WantedReplicas(job, t);
-  bool comparing = std::any_of(v.results.begin(), v.results.end(), [](const ReplicaResult& r) { return !r.compared; });
-  if (wanted == 0 && t.live.empty() && !comparing) {
+  if (wanted == 0 && t.live.empty() && Uncompared(v.results) == 0) {
     TaskOutcome outcome;
     if (t.outcome) outcome = *t.outcome;
     outcome.reason = "results disagree: " + std::to_string(v.results.size()) + " hosts returned " +
@@ -137,7 +136,7 @@ std::string Scheduler::ValidationText(const Job& job, const Task& t) const {
   if (IsTerminal(t.state)) return "";
   if (v.trusted_host != 0 && !t.live.empty()) return "running on proven host " + HostName(v.trusted_host) + " alone";
   Tally tally = CountAgreement(v.results);
-  auto comparing = std::count_if(v.results.begin(), v.results.end(), [](const ReplicaResult& r) { return !r.compared; });
+  int64_t comparing = Uncompared(v.results);
   return std::to_string(tally.best) + " of " + std::to_string(job.record.spec.quorum) + " agreeing results so far (" +
          std::to_string(v.results.size()) + " results, " + std::to_string(t.live.size()) + " replicas running" +
          (comparing > 0 ? ", " + std::to_string(comparing) + " being compared" : "") + ")";
@@ -151,7 +150,7 @@ void Scheduler::AddReplicaResult(Job& job, int64_t index, ReplicaResult result, 
   if (job.record.spec.Fuzzy() && !v.results.empty()) {
     // Equal bytes agree without reading them; anything else waits its turn
     // behind earlier results, so groups form in the order results arrived.
-    bool waiting = std::any_of(v.results.begin(), v.results.end(), [](const ReplicaResult& r) { return !r.compared; });
+    bool waiting = Uncompared(v.results) > 0;
     bool known = std::any_of(v.results.begin(), v.results.end(),
                              [&](const ReplicaResult& r) { return r.compared && r.hash == result.hash; });
     result.compared = known && !waiting;
@@ -207,9 +206,7 @@ void Scheduler::RecordComparison(int64_t job_id, int64_t index, int64_t attempt_
     mine->difference = difference;
   }
   mine->compared = true;
-  if (std::any_of(results.begin(), results.end(), [](const ReplicaResult& r) { return !r.compared; })) {
-    to_compare_.insert({job_id, index});
-  }
+  if (Uncompared(results) > 0) to_compare_.insert({job_id, index});
   AdvanceValidation(*job, index, 0, now, out);
 }
 

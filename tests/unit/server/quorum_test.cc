@@ -65,6 +65,21 @@ TEST(ReplicasWanted, StartsRThenAddsOnlyWhatTheQuorumStillNeedsUpToTheBound) {
   EXPECT_EQ(ReplicasWanted(spec, {Replica(1, "p"), Replica(2, "q"), Replica(3, "r")}, 0), 1);
 }
 
+TEST(ReplicasWanted, AResultBeingComparedCountsLikeARunningReplicaAndHasNoVote) {
+  api::JobSpec spec;
+  spec.replicas = 2;
+  spec.quorum = 2;
+  ReplicaResult waiting = Replica(2, "q");
+  waiting.compared = false;
+  std::vector<ReplicaResult> results = {Replica(1, "p"), waiting};
+  EXPECT_EQ(Uncompared(results), 1);
+  EXPECT_EQ(CountAgreement(results).best, 1);
+  EXPECT_EQ(CountAgreement(results).distinct, 1);
+  EXPECT_EQ(ReplicasWanted(spec, results, 0), 0);  // it may yet agree: nothing started on its account
+  results[1].compared = true;
+  EXPECT_EQ(ReplicasWanted(spec, results, 0), 1);  // it did not
+}
+
 TEST(Reliability, IsTheShareOfAgreeingResultsAndAbsentWithoutHistory) {
   EXPECT_FALSE(Reliability(0, 0).has_value());
   EXPECT_DOUBLE_EQ(*Reliability(3, 1), 0.75);
