@@ -33,7 +33,7 @@ Status Fetch(const FetchOptions& opts) {
       return InvalidArgument("cannot create " + download.dest.parent_path().string() + ": " + ec.message() +
                              "; choose another --to directory");
     }
-    GLEANER_RETURN_IF_ERROR(client->DownloadBlob(download.sha256, download.dest.string()));
+    GLEANER_RETURN_IF_ERROR(client->DownloadBlob(download.sha256, download.dest.string(), opts.job_id, download.task));
   }
   std::cout << "fetched " << plan->downloads.size() << " files of " << plan->tasks << " tasks into " << opts.dir
             << '\n';

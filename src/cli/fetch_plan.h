@@ -16,6 +16,7 @@ namespace gleaner::cli {
 struct Download {
   std::string sha256;
   std::filesystem::path dest;
+  int64_t task = 0;  // whose file it is: the server checks it for submitters
 };
 
 struct FetchPlan {

@@ -54,8 +54,9 @@ Result<api::FileRef> ApiClient::UploadBlob(const std::string& path, const std::s
   return ref;
 }
 
-Status ApiClient::DownloadBlob(const std::string& sha256, const std::string& dest) {
+Status ApiClient::DownloadBlob(const std::string& sha256, const std::string& dest, int64_t job, int64_t task) {
   std::string target = "/api/v1/blobs/" + sha256;
+  if (job > 0) target += "?job=" + std::to_string(job) + (task >= 0 ? "&task=" + std::to_string(task) : "");
   auto res = http_.DownloadToFile(target, dest);
   if (!res.ok()) return res.error();
   if (res->status != 200) return ErrorFromResponse(target, *res);

@@ -42,7 +42,9 @@ class ApiClient {
   // with `name` as given.
   Result<api::FileRef> UploadBlob(const std::string& path, const std::string& name);
   // Fetches a blob into `dest` and checks its hash.
-  Status DownloadBlob(const std::string& sha256, const std::string& dest);
+  // `job` and `task` say whose file it is: submitters read blobs only as
+  // files of their own jobs (a task < 0: an input of the job).
+  Status DownloadBlob(const std::string& sha256, const std::string& dest, int64_t job = 0, int64_t task = -1);
 
   HttpClient& http() { return http_; }
 

@@ -23,15 +23,6 @@ std::string Get(const Grid& grid, const std::string& target, int* status = nullp
   return res->body;
 }
 
-std::string LastLine(const std::string& text) {
-  std::istringstream in(text);
-  std::string line, last;
-  while (std::getline(in, line)) {
-    if (!line.empty()) last = line;
-  }
-  return last;
-}
-
 TEST(Console, MetricsAndReportAgreeWithAFinishedJob) {
   Grid grid;
   grid.StartAgent("pc1", 2);

@@ -69,6 +69,34 @@ TEST(EndToEnd, JobRunsToCompletionWithCorrectOutputs) {
   EXPECT_EQ((h.is_object() ? h["hosts"] : h).size(), 2u);
 }
 
+// A submitter fetches its own results (the CLI names each file's job and
+// task, as submitters must) and cannot fetch anybody else's.
+TEST(EndToEnd, ASubmitterFetchesItsOwnResultsOnly) {
+  Grid grid;
+  grid.StartAgent("pc1", 2);
+  auto created = grid.Cli({"token", "create", "--role", "submitter", "--name", "alice"});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  std::string alice = LastLine(created.out);
+  auto submit = grid.Cli({"submit", "--token", alice, "-n", "2", "--output", "out.txt", "--", "sh", "-c",
+                          "echo {i} > out.txt; echo hello {i}"});
+  ASSERT_EQ(submit.exit_code, 0) << submit.err;
+  std::string job = submit.out.substr(0, submit.out.find('\n'));
+  ASSERT_EQ(grid.Cli({"wait", job, "--token", alice, "--timeout", "1m"}, 90s).exit_code, 0);
+  std::string out = grid.dir() / "alice";
+  auto fetch = grid.Cli({"fetch", job, "--token", alice, "--to", out});
+  ASSERT_EQ(fetch.exit_code, 0) << fetch.err;
+  EXPECT_EQ(ReadFileOrEmpty(out + "/1/out.txt"), "1\n");
+  EXPECT_EQ(ReadFileOrEmpty(out + "/1/stdout"), "hello 1\n");
+
+  auto admins = grid.Cli({"submit", "-n", "1", "--", "echo", "secret"});
+  ASSERT_EQ(admins.exit_code, 0) << admins.err;
+  std::string admin_job = admins.out.substr(0, admins.out.find('\n'));
+  ASSERT_EQ(grid.Cli({"wait", admin_job, "--timeout", "1m"}, 90s).exit_code, 0);
+  auto theirs = grid.Cli({"fetch", admin_job, "--token", alice, "--to", grid.dir() / "stolen"});
+  EXPECT_NE(theirs.exit_code, 0);
+  EXPECT_NE(theirs.err.find("does not exist"), std::string::npos) << theirs.err;
+}
+
 TEST(EndToEnd, FailingTasksAreRetriedThenReportedWithTheirExitCode) {
   Grid grid;
   grid.StartAgent("pc1", 2);

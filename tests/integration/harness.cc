@@ -32,6 +32,12 @@ std::string ReadFileOrEmpty(const std::string& path) {
   return ss.str();
 }
 
+std::string LastLine(const std::string& text) {
+  std::string trimmed = text;
+  while (!trimmed.empty() && trimmed.back() == '\n') trimmed.pop_back();
+  return trimmed.substr(trimmed.rfind('\n') + 1);
+}
+
 void WriteExecutable(const std::string& path, const std::string& content) {
   std::ofstream(path) << content;
   fs::permissions(path, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |

@@ -116,6 +116,8 @@ class Grid {
 };
 
 std::string ReadFileOrEmpty(const std::string& path);
+// The last non-empty line of a command's output (e.g. a token string).
+std::string LastLine(const std::string& text);
 void WriteExecutable(const std::string& path, const std::string& content);
 
 }  // namespace gleaner::testing

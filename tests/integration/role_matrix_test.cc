@@ -34,7 +34,8 @@ class RoleMatrix : public ::testing::Test {
     blob_ = "matrix blob";
     auto put = Http(kSubmitter).Send("PUT", "/api/v1/blobs/" + Sha256Hex(blob_), blob_);
     ASSERT_TRUE(put.ok() && put->status == 201) << (put.ok() ? put->body : put.error().message);
-    alice_job_ = Submit(tokens_[kSubmitter]);
+    alice_job_ = Submit(tokens_[kSubmitter], R"({"command":["true"],"count":1,"inputs":[{"name":"in.txt","sha256":")" +
+                                                 Sha256Hex(blob_) + R"(","size":11}]})");
     bob_job_ = Submit(bob_);
   }
 
@@ -55,8 +56,8 @@ class RoleMatrix : public ::testing::Test {
     return enrolled->credential;
   }
 
-  int64_t Submit(const std::string& token) {
-    auto r = grid_.Http(token).Send("POST", "/api/v1/jobs", R"({"command":["true"],"count":1})");
+  int64_t Submit(const std::string& token, const std::string& spec = R"({"command":["true"],"count":1})") {
+    auto r = grid_.Http(token).Send("POST", "/api/v1/jobs", spec);
     if (!r.ok() || r->status != 201) throw std::runtime_error("submit: " + (r.ok() ? r->body : r.error().message));
     return api::Decode<api::SubmitResponse>(r->body)->job_id;
   }
@@ -85,7 +86,9 @@ TEST_F(RoleMatrix, EveryEndpointForEveryCaller) {
     {"POST sync",                        "NNNNYN", [&](Caller) { return std::pair{"/api/v1/agents/sync", R"({"free_slots":0,"slots":1})"}; }},
     {"HEAD blob",                        "YYYNYN", [&](Caller) { return std::pair{"/api/v1/blobs/" + sha, ""}; }},
     // An agent reads only the inputs and checkpoints of the tasks it runs now; this blob is none of them.
-    {"GET blob",                         "YYYNNN", [&](Caller) { return std::pair{"/api/v1/blobs/" + sha, ""}; }},
+    // A submitter reads a blob only as a file of its own job, named in the query.
+    {"GET blob",                         "YNYNNN", [&](Caller) { return std::pair{"/api/v1/blobs/" + sha, ""}; }},
+    {"GET blob as a job's input",        "YYYNNN", [&](Caller) { return std::pair{"/api/v1/blobs/" + sha + "?job=" + job, ""}; }},
     {"PUT blob",                         "YYNNYN", [&](Caller c) { return std::pair{"/api/v1/blobs/" + Sha256Hex(kCallerNames[c]), std::string(kCallerNames[c])}; }},
     {"POST jobs",                        "YYNNNN", [&](Caller) { return std::pair{"/api/v1/jobs", R"({"command":["true"]})"}; }},
     {"GET jobs",                         "YYYNNN", [&](Caller) { return std::pair{"/api/v1/jobs", ""}; }},
@@ -144,6 +147,18 @@ TEST_F(RoleMatrix, SubmittersSeeAndCancelOnlyTheirOwnJobs) {
     EXPECT_EQ(r->status, 404) << method << " " << target << ": " << r->body;
     EXPECT_NE(api::Decode<api::ErrorBody>(r->body)->message.find("does not exist"), std::string::npos);
   }
+  // Nor can bob read alice's files through her job, or name his own job for a blob it does not hold.
+  std::string sha = Sha256Hex(blob_);
+  auto through_hers = bob.Send("GET", "/api/v1/blobs/" + sha + "?job=" + alice_job);
+  ASSERT_TRUE(through_hers.ok());
+  EXPECT_EQ(through_hers->status, 404) << through_hers->body;
+  auto through_his = bob.Send("GET", "/api/v1/blobs/" + sha + "?job=" + std::to_string(bob_job_) + "&task=0");
+  ASSERT_TRUE(through_his.ok());
+  EXPECT_EQ(through_his->status, 403) << through_his->body;
+  EXPECT_NE(through_his->body.find("is not a file of job"), std::string::npos) << through_his->body;
+  auto bad = bob.Send("GET", "/api/v1/blobs/" + sha + "?job=x");
+  ASSERT_TRUE(bad.ok());
+  EXPECT_EQ(bad->status, 400) << bad->body;
   auto mine = api::Decode<api::JobList>(bob.Send("GET", "/api/v1/jobs")->body);
   ASSERT_TRUE(mine.ok());
   ASSERT_EQ(mine->jobs.size(), 1u);

@@ -26,11 +26,6 @@ CliResult CliWithToken(const Grid& grid, const std::string& token, std::vector<s
   return r;
 }
 
-std::string LastLine(std::string text) {
-  while (!text.empty() && text.back() == '\n') text.pop_back();
-  return text.substr(text.rfind('\n') + 1);
-}
-
 std::string CreateToken(Grid& grid, std::vector<std::string> flags) {
   std::vector<std::string> args = {"token", "create"};
   args.insert(args.end(), flags.begin(), flags.end());

@@ -31,7 +31,8 @@ async function preview(jobId, task, ctx) {
   const fetchText = async (ref) => {
     if (!ref) return '(nothing captured)';
     if (ref.size > MAX_PREVIEW_BYTES) return `(${ref.size} bytes: too large to preview; use gleaner fetch)`;
-    return ref.size ? api.text(`/blobs/${ref.sha256}`) : '(empty)';
+    // Named as a file of the job and task: submitters may read no other blobs.
+    return ref.size ? api.text(`/blobs/${ref.sha256}?job=${jobId}&task=${task.index}`) : '(empty)';
   };
   const [stdout, stderr] = await Promise.all([fetchText(task.stdout), fetchText(task.stderr)]);
   previews.set(`${jobId}/${task.index}`, { stdout, stderr });

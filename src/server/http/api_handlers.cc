@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <charconv>
 #include <filesystem>
 
 #include "api/json.h"
@@ -105,6 +106,13 @@ asio::awaitable<Response> ApiHandlers::Handle(Request request, Admission admissi
           Error refused = PermissionDenied("an agent reads only the inputs and checkpoints of the tasks it runs now");
           co_await AuditRefusal(request, who, refused);
           co_return Response::FromError(refused);
+        }
+      }
+      if (route.id == RouteId::kBlobGet && who.role == api::Role::kSubmitter && who.host_id == 0) {
+        Status readable = co_await CheckSubmitterBlobRead(request, who, route.sha256);
+        if (!readable.ok()) {
+          if (readable.code() == ErrorCode::kPermissionDenied) co_await AuditRefusal(request, who, readable.error());
+          co_return Response::FromError(readable.error());
         }
       }
       if (!blobs_.Contains(route.sha256)) co_return Response::FromError(NotFound("no blob " + route.sha256));
@@ -350,6 +358,35 @@ asio::awaitable<Response> ApiHandlers::Backup(const Request& request, const Prin
   if (!summary.ok()) co_return Response::FromError(summary.error());
   spdlog::info("backup to {} done: {} jobs, {} blobs", summary->dir, summary->jobs, summary->blobs);
   co_return Response::Json(200, api::Encode(*summary));
+}
+
+// A submitter reads a blob as a file of one of its own jobs, named in the
+// query (?job=ID&task=INDEX; inputs need only the job), so knowing a hash is
+// not enough to read somebody else's results.
+asio::awaitable<Status> ApiHandlers::CheckSubmitterBlobRead(const Request& request, const Principal& who,
+                                                            const std::string& sha256) {
+  std::optional<int64_t> job_id, index;
+  for (const auto& [key, value] : QueryParams(request.query)) {
+    int64_t n = 0;
+    auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+    bool whole = ec == std::errc() && end == value.data() + value.size() && n >= 0;
+    if ((key == "job" || key == "task") && !whole) {
+      co_return InvalidArgument(key + "='" + value + "' must be a whole number, 0 or more");
+    }
+    if (key == "job") job_id = n;
+    if (key == "task") index = n;
+  }
+  if (!job_id) {
+    co_return PermissionDenied("a submitter reads blobs as files of its own jobs: add ?job=ID&task=INDEX "
+                               "(`gleaner fetch` and the console do)");
+  }
+  auto holds = [job = *job_id, index, sha256, who](Scheduler& s, Batch&, int64_t) -> Status {
+    GLEANER_RETURN_IF_ERROR(CheckJobAccess(s, job, who));
+    if (s.JobHoldsBlob(job, index, sha256)) return OkStatus();
+    return PermissionDenied("blob " + sha256 + " is not a file of job " + std::to_string(job) +
+                            (index ? " task " + std::to_string(*index) : std::string(" (an input)")));
+  };
+  co_return co_await coordinator_.Run<Status>(holds);
 }
 
 Response ApiHandlers::PutBlob(const Request& request, const std::string& sha256) {

@@ -57,6 +57,8 @@ class ApiHandlers {
   boost::asio::awaitable<Response> SubmitJob(const Request& request, const Principal& who);
   boost::asio::awaitable<Response> CreateToken(const Request& request, const Principal& who);
   boost::asio::awaitable<Response> SetPolicy(const Request& request, const std::string& host, const Principal& who);
+  boost::asio::awaitable<Status> CheckSubmitterBlobRead(const Request& request, const Principal& who,
+                                                        const std::string& sha256);
   Response PutBlob(const Request& request, const std::string& sha256);
   boost::asio::awaitable<Response> Backup(const Request& request, const Principal& who);
 

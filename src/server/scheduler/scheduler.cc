@@ -170,6 +170,22 @@ Result<std::optional<Principal>> Scheduler::Authenticate(const std::string& secr
   return std::optional<Principal>();
 }
 
+bool Scheduler::JobHoldsBlob(int64_t job_id, std::optional<int64_t> index, const std::string& sha256) const {
+  const Job* job = FindJob(job_id);
+  if (!job) return false;
+  const auto& inputs = job->record.spec.inputs;
+  if (std::any_of(inputs.begin(), inputs.end(), [&](const api::FileRef& f) { return f.sha256 == sha256; })) return true;
+  if (!index || *index < 0 || *index >= static_cast<int64_t>(job->tasks.size())) return false;
+  const Task& t = job->tasks[static_cast<size_t>(*index)];
+  if (t.checkpoint && t.checkpoint->sha256 == sha256) return true;
+  if (!t.outcome) return false;
+  const TaskOutcome& o = *t.outcome;
+  for (const auto* capture : {&o.stdout_ref, &o.stderr_ref}) {
+    if (*capture && (*capture)->sha256 == sha256) return true;
+  }
+  return std::any_of(o.outputs.begin(), o.outputs.end(), [&](const api::FileRef& f) { return f.sha256 == sha256; });
+}
+
 bool Scheduler::HostMayRead(int64_t host_id, const std::string& sha256) const {
   auto hit = hosts_.find(host_id);
   if (hit == hosts_.end()) return false;

@@ -86,6 +86,10 @@ class Scheduler {
   // Whether the host may download the blob: an input, or the checkpoint, of a
   // task it runs now. Agents read nothing else.
   bool HostMayRead(int64_t host_id, const std::string& sha256) const;
+  // Whether the blob is a file of the job: one of its inputs, or (with
+  // `index`) that task's stdout, stderr, an output or its checkpoint.
+  // Submitters read blobs only this way.
+  bool JobHoldsBlob(int64_t job_id, std::optional<int64_t> index, const std::string& sha256) const;
 
   // --- submitters ---------------------------------------------------------
   Result<int64_t> Submit(const api::JobSpec& spec, const std::string& owner, int64_t now, Batch& out);
