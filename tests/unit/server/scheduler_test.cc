@@ -847,6 +847,18 @@ class FuzzySchedulerTest : public SchedulerTest {
     EXPECT_TRUE(id.ok()) << id.error().message;
     return *id;
   }
+  // pc1 and pc2 each run a replica of a new one-task job with a tolerance and
+  // answer `first` and `second` (equal digits: equal bytes). Returns the job
+  // and the two attempts.
+  std::tuple<int64_t, int64_t, int64_t> AnswerTwice(char first, char second) {
+    int64_t pc1 = Enroll("pc1", 1), pc2 = Enroll("pc2", 1);
+    int64_t job = SubmitFuzzy(2, 2);
+    auto a1 = Sync(pc1, 1).assignments.at(0);
+    auto a2 = Sync(pc2, 1).assignments.at(0);
+    Sync(pc1, 0, {}, {Answer(a1.attempt_id, first)});
+    Sync(pc2, 0, {}, {Answer(a2.attempt_id, second)});
+    return {job, a1.attempt_id, a2.attempt_id};
+  }
   // Answers the one comparison waiting: agreeing with the first group, or with none.
   ComparisonRequest Compare(bool agrees, const std::string& difference = "stdout line 1, field 1: 1 vs 2") {
     auto taken = scheduler_.TakeComparisons(8);
@@ -892,12 +904,7 @@ TEST_F(FuzzySchedulerTest, AResultThatDiffersWaitsForAComparisonThenJoinsTheGrou
 }
 
 TEST_F(FuzzySchedulerTest, EqualBytesAgreeWithoutAComparison) {
-  int64_t pc1 = Enroll("pc1", 1), pc2 = Enroll("pc2", 1);
-  int64_t job = SubmitFuzzy(2, 2);
-  auto a1 = Sync(pc1, 1).assignments.at(0);
-  auto a2 = Sync(pc2, 1).assignments.at(0);
-  Sync(pc1, 0, {}, {Answer(a1.attempt_id, 'a')});
-  Sync(pc2, 0, {}, {Answer(a2.attempt_id, 'a')});
+  auto [job, a1, a2] = AnswerTwice('a', 'a');
   EXPECT_EQ(Task(job, 0).state, TaskState::kDone);
   EXPECT_TRUE(scheduler_.TakeComparisons(8).empty());
 }
@@ -923,19 +930,14 @@ TEST_F(FuzzySchedulerTest, ResultsAgreeingWithNoneAddReplicasThenFailSayingWhere
 }
 
 TEST_F(FuzzySchedulerTest, AComparisonInterruptedByARestartIsOfferedAgain) {
-  int64_t pc1 = Enroll("pc1", 1), pc2 = Enroll("pc2", 1);
-  int64_t job = SubmitFuzzy(2, 2);
-  auto a1 = Sync(pc1, 1).assignments.at(0);
-  auto a2 = Sync(pc2, 1).assignments.at(0);
-  Sync(pc1, 0, {}, {Answer(a1.attempt_id, 'a')});
-  Sync(pc2, 0, {}, {Answer(a2.attempt_id, 'b')});
+  auto [job, a1, a2] = AnswerTwice('a', 'b');
   ASSERT_EQ(scheduler_.TakeComparisons(8).size(), 1u);  // taken, then the server dies
   Scheduler restarted = Restarted();
   auto taken = restarted.TakeComparisons(8);
   ASSERT_EQ(taken.size(), 1u);
-  EXPECT_EQ(taken[0].candidate.attempt_id, a2.attempt_id);
+  EXPECT_EQ(taken[0].candidate.attempt_id, a2);
   Batch out;
-  restarted.RecordComparison(job, 0, a2.attempt_id, taken[0].groups.at(0).hash, "", now_, out);
+  restarted.RecordComparison(job, 0, a2, taken[0].groups.at(0).hash, "", now_, out);
   EXPECT_EQ(restarted.ListTasks(job)->tasks.at(0).state, TaskState::kDone);
 }
 

@@ -9,7 +9,7 @@
 #include <fstream>
 
 #include "common/sha256.h"
-#include "temp_dir.h"
+#include "test_support.h"
 
 namespace gleaner::server {
 namespace {
@@ -54,13 +54,7 @@ class ValidatorRunnerTest : public ::testing::Test {
     ::chmod(path.c_str(), 0755);
     return path;
   }
-  api::FileRef Blob(const std::string& name, const std::string& text) {
-    std::string sha = Sha256Hex(text);
-    std::string temp = blobs_->NewTempPath();
-    std::ofstream(temp, std::ios::binary) << text;
-    EXPECT_TRUE(blobs_->Commit(temp, sha).ok());
-    return {name, sha, static_cast<int64_t>(text.size())};
-  }
+  api::FileRef Blob(const std::string& name, const std::string& text) { return testing::StoreBlob(*blobs_, name, text); }
   TaskOutcome Result(const std::string& stdout_text) {
     TaskOutcome o;
     o.exit_code = 0;
