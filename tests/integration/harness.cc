@@ -135,6 +135,12 @@ Grid::~Grid() {
   for (auto& [name, agent] : agents_) agent->Signal(SIGTERM);
   for (auto& [name, agent] : agents_) agent->Wait(10s);
   agents_.clear();
+  // The server politely too, so it removes what it keeps outside its data
+  // directory (the validators' scratch space in /tmp).
+  if (server_) {
+    server_->Signal(SIGTERM);
+    server_->Wait(10s);
+  }
   server_.reset();
 }
 
