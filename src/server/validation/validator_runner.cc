@@ -95,7 +95,6 @@ ValidatorRunner::ValidatorRunner(std::map<std::string, std::string> programs, st
                                  std::optional<agent::TaskUser> user, agent::SandboxConfig sandbox)
     : programs_(std::move(programs)),
       scratch_(std::move(scratch)),
-      user_(user),
       driver_(std::make_unique<agent::ProcessDriver>(user, nullptr, sandbox, kValidatorSlots)) {}
 
 ValidatorRunner::~ValidatorRunner() {

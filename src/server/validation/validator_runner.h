@@ -51,7 +51,6 @@ class ValidatorRunner {
 
   const std::map<std::string, std::string> programs_;
   const std::string scratch_;
-  const std::optional<agent::TaskUser> user_;
   std::unique_ptr<agent::ProcessDriver> driver_;
 };
 
