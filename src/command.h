@@ -2,16 +2,13 @@
 // subcommands to the root CLI11 app; the chosen one stores its exit code.
 #pragma once
 
+#include "common/status.h"  // kExitOk, kExitFailed, kExitUsage, ExitCodeOf
+
 namespace CLI {
 class App;
 }
 
 namespace gleaner {
-
-// Exit codes of every command (DESIGN.md contract).
-inline constexpr int kExitOk = 0;
-inline constexpr int kExitFailed = 1;  // the operation failed, e.g. a job failed
-inline constexpr int kExitUsage = 2;   // usage or bad input
 
 namespace server {
 void AddServerCommand(CLI::App& app, int& exit_code);

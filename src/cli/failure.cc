@@ -6,27 +6,29 @@
 
 namespace gleaner::cli {
 
-Failure DescribeFailure(const Error& error) {
-  switch (error.code) {
+namespace {
+
+// How to fix the errors whose cure the user may not guess; "" where the
+// server's sentence says it all.
+const char* HintFor(ErrorCode code) {
+  switch (code) {
     case ErrorCode::kUnauthenticated:
-      return {kExitUsage, error.message +
-                              "\nhint: check --token or GLEANER_TOKEN; the server's admin token is in "
-                              "<data>/admin.token"};
+      return "check --token or GLEANER_TOKEN; the server's admin token is in <data>/admin.token";
     case ErrorCode::kPermissionDenied:
-      return {kExitUsage, error.message + "\nhint: this token's role may not do that; ask an admin for a "
-                                          "token with the right role (gleaner token create --role ...)"};
-    case ErrorCode::kInvalidArgument:
-    case ErrorCode::kNotFound:
-    case ErrorCode::kConflict:
-    case ErrorCode::kPayloadTooLarge:
-      return {kExitUsage, error.message};
+      return "this token's role may not do that; ask an admin for a token with the right role "
+             "(gleaner token create --role ...)";
     case ErrorCode::kUnavailable:
-      return {kExitFailed, error.message + "\nhint: is the server running at that address? check --server or "
-                                           "GLEANER_SERVER"};
-    case ErrorCode::kInternal:
-      break;
+      return "is the server running at that address? check --server or GLEANER_SERVER";
+    default:
+      return "";
   }
-  return {kExitFailed, error.message};
+}
+
+}  // namespace
+
+Failure DescribeFailure(const Error& error) {
+  std::string hint = HintFor(error.code);
+  return {ExitCodeOf(error.code), hint.empty() ? error.message : error.message + "\nhint: " + hint};
 }
 
 int ReportOutcome(const Status& status) {

@@ -1,5 +1,6 @@
 // The user edge of every command: an Error becomes one human sentence on
-// stderr (plus a hint on how to fix it) and an exit code from command.h.
+// stderr (plus a hint on how to fix it) and the exit code that the one table
+// in common/status.h gives its code.
 // Bad input and the server's 4xx answers exit 2; everything else exits 1.
 #pragma once
 

@@ -1,32 +1,31 @@
 #include "common/status.h"
 
 #include <array>
-#include <utility>
 
 namespace gleaner {
 namespace {
-constexpr std::array<std::pair<ErrorCode, const char*>, 8> kNames = {{
-    {ErrorCode::kInvalidArgument, "invalid_argument"},
-    {ErrorCode::kUnauthenticated, "unauthenticated"},
-    {ErrorCode::kPermissionDenied, "permission_denied"},
-    {ErrorCode::kNotFound, "not_found"},
-    {ErrorCode::kConflict, "conflict"},
-    {ErrorCode::kPayloadTooLarge, "payload_too_large"},
-    {ErrorCode::kUnavailable, "unavailable"},
-    {ErrorCode::kInternal, "internal"},
+constexpr std::array<ErrorDisposition, 8> kDispositions = {{
+    {ErrorCode::kInvalidArgument, "invalid_argument", 400, kExitUsage},
+    {ErrorCode::kUnauthenticated, "unauthenticated", 401, kExitUsage},
+    {ErrorCode::kPermissionDenied, "permission_denied", 403, kExitUsage},
+    {ErrorCode::kNotFound, "not_found", 404, kExitUsage},
+    {ErrorCode::kConflict, "conflict", 409, kExitUsage},
+    {ErrorCode::kPayloadTooLarge, "payload_too_large", 413, kExitUsage},
+    {ErrorCode::kUnavailable, "unavailable", 503, kExitFailed},
+    {ErrorCode::kInternal, "internal", 500, kExitFailed},
 }};
 }  // namespace
 
-const char* ErrorCodeName(ErrorCode code) {
-  for (const auto& [c, name] : kNames) {
-    if (c == code) return name;
+const ErrorDisposition& DispositionOf(ErrorCode code) {
+  for (const ErrorDisposition& d : kDispositions) {
+    if (d.code == code) return d;
   }
-  return "internal";
+  return kDispositions.back();  // kInternal
 }
 
 ErrorCode ErrorCodeFromName(const std::string& name) {
-  for (const auto& [c, n] : kNames) {
-    if (name == n) return c;
+  for (const ErrorDisposition& d : kDispositions) {
+    if (name == d.name) return d.code;
   }
   return ErrorCode::kInternal;
 }

@@ -23,10 +23,29 @@ enum class ErrorCode {
   kInternal,            // a bug or an I/O failure on our side (500)
 };
 
+// Exit codes of every command (DESIGN.md contract).
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;  // the operation failed: a job failed, the server is away, I/O
+inline constexpr int kExitUsage = 2;   // usage or bad input: the caller can fix it
+
+// The one mapping of an error code to its API name, HTTP status and exit code,
+// used alike by the server's answers, the CLI, the agent and the server
+// command (docs/cli.md, "Exit codes"). The caller's mistakes exit 2; what the
+// caller cannot fix exits 1.
+struct ErrorDisposition {
+  ErrorCode code;
+  const char* name;  // stable lowercase name, e.g. "invalid_argument"; part of the API
+  int http_status;
+  int exit_code;
+};
+const ErrorDisposition& DispositionOf(ErrorCode code);
+
 // Stable lowercase name of a code, e.g. "invalid_argument"; part of the API.
-const char* ErrorCodeName(ErrorCode code);
+inline const char* ErrorCodeName(ErrorCode code) { return DispositionOf(code).name; }
 // Inverse of ErrorCodeName; unknown names map to kInternal.
 ErrorCode ErrorCodeFromName(const std::string& name);
+inline int HttpStatusOf(ErrorCode code) { return DispositionOf(code).http_status; }
+inline int ExitCodeOf(ErrorCode code) { return DispositionOf(code).exit_code; }
 
 struct Error {
   ErrorCode code = ErrorCode::kInternal;

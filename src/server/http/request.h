@@ -34,8 +34,6 @@ struct Response {
   static Response FromError(const Error& error);
 };
 
-int HttpStatusOf(ErrorCode code);
-
 // The pieces of a request head the listener copies into a Request; pure, so
 // they are fuzzed without sockets (tests/fuzz/fuzz_http_request.cc).
 // The token of an "Authorization: Bearer <token>" value, or "" for any other value.
