@@ -1,5 +1,7 @@
-// `gleaner server`: opens the store, rebuilds the scheduler from it, and
-// serves the API until SIGINT/SIGTERM.
+// `gleaner server`, in four stages that each return a Result: parse the flags,
+// open the state (data directory, store, blobs, scheduler rebuilt), wire the
+// services, serve until SIGINT/SIGTERM. RunServer maps a failure to one log
+// line and the exit code of the one error table (common/status.h).
 #include <utility>  // must precede Boost.Asio with Boost 1.74 in C++20
 
 #include <fcntl.h>
@@ -95,7 +97,7 @@ Result<int> LockDataDir(const std::string& data) {
   if (fd < 0) return Internal("cannot open '" + path + "'");
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     ::close(fd);
-    return Conflict("another gleaner server is using '" + data + "'; stop it or pick another --data");
+    return Unavailable("another gleaner server is using '" + data + "'; stop it or pick another --data");
   }
   return fd;
 }
@@ -122,151 +124,193 @@ Status EnsureAdminToken(Scheduler& scheduler, Store& store, const std::string& d
   return OkStatus();
 }
 
-int RunServer(const ServerOptions& opt) {
-  if (opt.log_format == "json") UseJsonLines();
-  auto lease = ParseDuration(opt.lease);
-  auto poll = ParseDuration(opt.poll);
-  for (const auto* r : {&lease, &poll}) {
-    if (!r->ok()) {
-      spdlog::error("{}", r->error().message);
-      return kExitUsage;
-    }
-  }
-  if (lease->count() < 1000 || opt.threads < 1) {
-    spdlog::error("--lease must be at least 1s and --threads at least 1");
-    return kExitUsage;
-  }
-  std::error_code ec;
-  fs::create_directories(opt.data, ec);
-  if (ec) {
-    spdlog::error("cannot create data directory '{}': {}", opt.data, ec.message());
-    return kExitUsage;
-  }
-  fs::permissions(opt.data, fs::perms::owner_all, ec);
-  auto lock = LockDataDir(opt.data);
-  if (!lock.ok()) {
-    spdlog::error("{}", lock.error().message);
-    return kExitFailed;
-  }
+// ---- Stage 1: the flags, checked, in the types the server uses. ----
 
-  auto store = SqliteStore::Open(opt.data + "/gleaner.db");
-  if (!store.ok()) {
-    spdlog::error("{}", store.error().message);
-    return kExitFailed;
+struct ServerSettings {
+  ServerOptions flags;
+  SchedulerConfig scheduler;  // lease and poll; validator names come with the state
+};
+
+Result<ServerSettings> ParseSettings(const ServerOptions& opt) {
+  ServerSettings settings{opt, {}};
+  auto lease = ParseDuration(opt.lease);
+  if (!lease.ok()) return lease.error();
+  auto poll = ParseDuration(opt.poll);
+  if (!poll.ok()) return poll.error();
+  if (lease->count() < 1000 || opt.threads < 1) {
+    return InvalidArgument("--lease must be at least 1s and --threads at least 1");
   }
-  auto blobs = BlobStore::Open(opt.data + "/blobs");
-  if (!blobs.ok()) {
-    spdlog::error("{}", blobs.error().message);
-    return kExitFailed;
-  }
+  settings.scheduler.lease_ms = lease->count();
+  settings.scheduler.poll_ms = poll->count();
+  return settings;
+}
+
+// ---- Stage 2: the state, opened and rebuilt; the data directory is ours. ----
+
+struct ServerState {
+  int lock_fd;  // held, never closed: the data directory is ours until the process exits
+  std::unique_ptr<Store> store;
+  std::unique_ptr<Store> reader;  // the console's read-only connection
+  BlobStore blobs;
+  std::unique_ptr<ValidatorRunner> validators;  // null when the admin installed none
+  std::unique_ptr<Scheduler> scheduler;
+};
+
+Result<ServerState> OpenState(ServerSettings& settings) {
+  const std::string& data = settings.flags.data;
+  std::error_code ec;
+  fs::create_directories(data, ec);
+  if (ec) return InvalidArgument("cannot create data directory '" + data + "': " + ec.message());
+  fs::permissions(data, fs::perms::owner_all, ec);
+  auto lock = LockDataDir(data);
+  if (!lock.ok()) return lock.error();
+
+  auto store = SqliteStore::Open(data + "/gleaner.db");
+  if (!store.ok()) return store.error();
+  auto blobs = BlobStore::Open(data + "/blobs");
+  if (!blobs.ok()) return blobs.error();
   auto started = std::chrono::steady_clock::now();
   auto snapshot = (*store)->LoadAll();
-  if (!snapshot.ok()) {
-    spdlog::error("{}", snapshot.error().message);
-    return kExitFailed;
-  }
-  auto validators = PrepareValidators(opt);
-  if (!validators.ok()) {
-    spdlog::error("{}", validators.error().message);
-    return validators.error().code == ErrorCode::kInvalidArgument ? kExitUsage : kExitFailed;
-  }
-  SchedulerConfig config;
-  config.lease_ms = lease->count();
-  config.poll_ms = poll->count();
-  if (*validators) config.validators = (*validators)->names();
-  Scheduler scheduler(config);
-  scheduler.Restore(*snapshot, NowUnixMillis());
-  spdlog::info("state rebuilt from {}/gleaner.db in {} ms: {} jobs, {} hosts, {} attempts in flight", opt.data,
+  if (!snapshot.ok()) return snapshot.error();
+  auto validators = PrepareValidators(settings.flags);
+  if (!validators.ok()) return validators.error();
+  if (*validators) settings.scheduler.validators = (*validators)->names();
+  auto scheduler = std::make_unique<Scheduler>(settings.scheduler);
+  scheduler->Restore(*snapshot, NowUnixMillis());
+  spdlog::info("state rebuilt from {}/gleaner.db in {} ms: {} jobs, {} hosts, {} attempts in flight", data,
                std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count(),
-               snapshot->jobs.size(), snapshot->hosts.size(), scheduler.live_attempts());
+               snapshot->jobs.size(), snapshot->hosts.size(), scheduler->live_attempts());
+  auto reader = SqliteStore::OpenReadOnly(data + "/gleaner.db");
+  if (!reader.ok()) return reader.error();
+  return ServerState{*lock, std::move(*store), std::move(*reader), std::move(*blobs),
+                     std::move(*validators), std::move(scheduler)};
+}
 
-  auto reader = SqliteStore::OpenReadOnly(opt.data + "/gleaner.db");
-  if (!reader.ok()) {
-    spdlog::error("{}", reader.error().message);
-    return kExitFailed;
-  }
-  ReportService reports(std::move(*reader));
+// ---- Stage 3: the services, wired to the state; nothing runs yet. ----
 
-  Committer committer(**store);
-  asio::io_context ioc(opt.threads);
-  Coordinator coordinator(ioc, scheduler, committer);
-  SampleRing samples(kSamplesKept);
-  StatsSampler sampler(ioc, coordinator, samples, kSamplePeriod);
-  ConsoleHandlers console(coordinator, committer, reports, samples, kSamplePeriod);
-  ApiHandlers handlers(coordinator, *blobs, console, reports, opt.data + "/gleaner.db");
-
-  // TLS unless told otherwise: the certificate names every address and name
-  // the server answers to; the CA lives as long as the data directory.
-  std::string listen_host = ListenHost(opt.listen);
-  MachineNames machine = LocalMachineNames();
-  auto names = NameServer(listen_host, 0, opt.advertise, machine);
-  if (!names.ok()) {
-    spdlog::error("{}", names.error().message);
-    return kExitUsage;
-  }
+// TLS unless told otherwise: the certificate names every address and name the
+// server answers to; the CA lives as long as the data directory.
+struct ServerIdentity {
   ListenerTls tls;
-  std::string ca_sha256;
-  if (!opt.insecure_http) {
-    auto certificate = PrepareServerCertificate(opt.data + "/tls", names->certificate_names);
-    if (!certificate.ok()) {
-      spdlog::error("{}", certificate.error().message);
-      return kExitFailed;
-    }
-    tls = ListenerTls{certificate->chain_pem, certificate->private_key_pem};
-    ca_sha256 = certificate->ca_fingerprint;
+  std::string ca_sha256;  // "" over plain HTTP
+};
+
+Result<ServerIdentity> PrepareIdentity(const ServerOptions& opt, const ServerNames& names) {
+  if (opt.insecure_http) return ServerIdentity{};
+  auto certificate = PrepareServerCertificate(opt.data + "/tls", names.certificate_names);
+  if (!certificate.ok()) return certificate.error();
+  return ServerIdentity{ListenerTls{certificate->chain_pem, certificate->private_key_pem},
+                        certificate->ca_fingerprint};
+}
+
+// Everything that runs on the io_context, in the order it is built and
+// destroyed in reverse; members refer to the ones above them.
+struct ServerServices {
+  ServerServices(const ServerOptions& opt, ServerState& state, ListenerTls tls)
+      : committer(*state.store),
+        ioc(opt.threads),
+        coordinator(ioc, *state.scheduler, committer),
+        samples(kSamplesKept),
+        sampler(ioc, coordinator, samples, kSamplePeriod),
+        reports(std::move(state.reader)),
+        console(coordinator, committer, reports, samples, kSamplePeriod),
+        handlers(coordinator, state.blobs, console, reports, opt.data + "/gleaner.db"),
+        listener(ioc, handlers, std::move(tls), Limits(opt)),
+        comparer(ioc, coordinator, state.blobs, state.validators.get(), std::chrono::milliseconds(200)) {}
+
+  static ListenerLimits Limits(const ServerOptions& opt) {
+    ListenerLimits limits;
+    limits.max_connections_per_peer = opt.max_connections_per_peer;
+    return limits;
   }
-  ListenerLimits limits;
-  limits.max_connections_per_peer = opt.max_connections_per_peer;
-  HttpListener listener(ioc, handlers, std::move(tls), limits);
-  Status listening = listener.Start(opt.listen);
-  if (!listening.ok()) {
-    spdlog::error("{}", listening.message());
-    return listening.code() == ErrorCode::kInvalidArgument ? kExitUsage : kExitFailed;
-  }
-  int bound_port = std::stoi(listener.bound_address().substr(listener.bound_address().rfind(':') + 1));
-  names = NameServer(listen_host, bound_port, opt.advertise, machine);
-  std::string url = (opt.insecure_http ? "http://" : "https://") + names->advertised;
-  handlers.SetAdvertisedServer(url, ca_sha256);
-  // Nothing is served before ioc runs, so the store is still ours alone here.
-  Status admin = EnsureAdminToken(scheduler, **store, opt.data, url, ca_sha256);
-  if (!admin.ok()) {
-    spdlog::error("{}", admin.message());
-    return kExitFailed;
-  }
-  coordinator.StartTicking(std::chrono::milliseconds(1000));
-  sampler.Start();
-  ResultComparer comparer(ioc, coordinator, *blobs, validators->get(), std::chrono::milliseconds(200));
-  comparer.Start();
-  Status wrote = WriteFileDurably(opt.data + "/server.url", url + "\n", 0644);
-  if (!wrote.ok()) spdlog::warn("{}", wrote.message());
+
+  Committer committer;
+  asio::io_context ioc;
+  Coordinator coordinator;
+  SampleRing samples;
+  StatsSampler sampler;
+  ReportService reports;
+  ConsoleHandlers console;
+  ApiHandlers handlers;
+  HttpListener listener;
+  ResultComparer comparer;
+};
+
+// ---- Stage 4: listen, announce, and serve until SIGINT/SIGTERM. ----
+
+void LogHowToEnrol(const ServerOptions& opt, const ServerNames& names, const ServerIdentity& identity,
+                   const std::string& bound, const std::string& url) {
   if (opt.insecure_http) {
     spdlog::warn("serving plain HTTP (--insecure-http): tokens and results cross the network unencrypted");
   } else {
     std::string listed;
-    for (const auto& name : names->certificate_names) listed += (listed.empty() ? "" : ", ") + name;
-    spdlog::info("TLS certificate for {}; CA fingerprint sha256:{} ({}/tls/ca.pem)", listed, ca_sha256, opt.data);
+    for (const auto& name : names.certificate_names) listed += (listed.empty() ? "" : ", ") + name;
+    spdlog::info("TLS certificate for {}; CA fingerprint sha256:{} ({}/tls/ca.pem)", listed, identity.ca_sha256,
+                 opt.data);
   }
-  spdlog::info("listening on {} as {} (data in {})", listener.bound_address(), url, opt.data);
+  spdlog::info("listening on {} as {} (data in {})", bound, url, opt.data);
   spdlog::info("enrol a desktop: `gleaner token create --role agent` (with GLEANER_TOKEN=$(cat {}/admin.token)), "
                "then on the desktop `gleaner agent --join <token string> --work <dir>`",
                opt.data);
+}
 
-  asio::signal_set signals(ioc, SIGINT, SIGTERM);
+Status Serve(const ServerOptions& opt, ServerState& state) {
+  std::string listen_host = ListenHost(opt.listen);
+  MachineNames machine = LocalMachineNames();
+  auto names = NameServer(listen_host, 0, opt.advertise, machine);
+  if (!names.ok()) return names.error();
+  auto identity = PrepareIdentity(opt, *names);
+  if (!identity.ok()) return identity.error();
+
+  ServerServices services(opt, state, identity->tls);
+  GLEANER_RETURN_IF_ERROR(services.listener.Start(opt.listen));
+  const std::string bound = services.listener.bound_address();
+  names = NameServer(listen_host, std::stoi(bound.substr(bound.rfind(':') + 1)), opt.advertise, machine);
+  if (!names.ok()) return names.error();
+  std::string url = (opt.insecure_http ? "http://" : "https://") + names->advertised;
+  services.handlers.SetAdvertisedServer(url, identity->ca_sha256);
+  // Nothing is served before ioc runs, so the store is still ours alone here.
+  GLEANER_RETURN_IF_ERROR(EnsureAdminToken(*state.scheduler, *state.store, opt.data, url, identity->ca_sha256));
+  services.coordinator.StartTicking(std::chrono::milliseconds(1000));
+  services.sampler.Start();
+  services.comparer.Start();
+  Status wrote = WriteFileDurably(opt.data + "/server.url", url + "\n", 0644);
+  if (!wrote.ok()) spdlog::warn("{}", wrote.message());
+  LogHowToEnrol(opt, *names, *identity, bound, url);
+
+  asio::signal_set signals(services.ioc, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code&, int sig) {
     spdlog::info("signal {}: stopping", sig);
-    listener.Stop();
-    sampler.Stop();
-    comparer.Stop();
-    coordinator.Stop();
-    ioc.stop();
+    services.listener.Stop();
+    services.sampler.Stop();
+    services.comparer.Stop();
+    services.coordinator.Stop();
+    services.ioc.stop();
   });
   std::vector<std::thread> threads;
-  for (int i = 1; i < opt.threads; ++i) threads.emplace_back([&] { ioc.run(); });
-  ioc.run();
+  for (int i = 1; i < opt.threads; ++i) threads.emplace_back([&] { services.ioc.run(); });
+  services.ioc.run();
   for (auto& t : threads) t.join();
-  committer.Flush();
+  services.committer.Flush();
   spdlog::info("stopped; all accepted changes are in the store");
-  return kExitOk;
+  return OkStatus();
+}
+
+Status RunServerStages(const ServerOptions& opt) {
+  if (opt.log_format == "json") UseJsonLines();
+  auto settings = ParseSettings(opt);
+  if (!settings.ok()) return settings.error();
+  auto state = OpenState(*settings);
+  if (!state.ok()) return state.error();
+  return Serve(settings->flags, *state);
+}
+
+// The one place a failed start-up becomes a log line and an exit code.
+int RunServer(const ServerOptions& opt) {
+  Status run = RunServerStages(opt);
+  if (run.ok()) return kExitOk;
+  spdlog::error("{}", run.message());
+  return ExitCodeOf(run.code());
 }
 
 }  // namespace
