@@ -28,7 +28,7 @@
 #include "server/http/api_handlers.h"
 #include "server/http/http_listener.h"
 #include "server/store/committer.h"
-#include "server/store/sqlite_store.h"
+#include "server/store/store_location.h"
 #include "server/auth/audit.h"
 #include "server/tls/certificate_authority.h"
 #include "server/tls/server_names.h"
@@ -149,7 +149,8 @@ int RunServer(const ServerOptions& opt) {
     return kExitFailed;
   }
 
-  auto store = SqliteStore::Open(opt.data + "/gleaner.db");
+  StoreLocation location{opt.data};
+  auto store = OpenStore(location);
   if (!store.ok()) {
     spdlog::error("{}", store.error().message);
     return kExitFailed;
@@ -176,11 +177,11 @@ int RunServer(const ServerOptions& opt) {
   if (*validators) config.validators = (*validators)->names();
   Scheduler scheduler(config);
   scheduler.Restore(*snapshot, NowUnixMillis());
-  spdlog::info("state rebuilt from {}/gleaner.db in {} ms: {} jobs, {} hosts, {} attempts in flight", opt.data,
+  spdlog::info("state rebuilt from {} in {} ms: {} jobs, {} hosts, {} attempts in flight", location.Describe(),
                std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count(),
                snapshot->jobs.size(), snapshot->hosts.size(), scheduler.live_attempts());
 
-  auto reader = SqliteStore::OpenReadOnly(opt.data + "/gleaner.db");
+  auto reader = OpenStoreReader(location);
   if (!reader.ok()) {
     spdlog::error("{}", reader.error().message);
     return kExitFailed;
@@ -193,7 +194,8 @@ int RunServer(const ServerOptions& opt) {
   SampleRing samples(kSamplesKept);
   StatsSampler sampler(ioc, coordinator, samples, kSamplePeriod);
   ConsoleHandlers console(coordinator, committer, reports, samples, kSamplePeriod);
-  ApiHandlers handlers(coordinator, *blobs, console, reports, opt.data + "/gleaner.db");
+  auto maintenance = OpenStoreMaintenance(location);
+  ApiHandlers handlers(coordinator, *blobs, console, reports, BackupSource{*maintenance, *blobs, opt.data});
 
   // TLS unless told otherwise: the certificate names every address and name
   // the server answers to; the CA lives as long as the data directory.
