@@ -121,6 +121,41 @@ TEST_F(SqliteStoreTest, OpeningADirectoryIsAClearError) {
   EXPECT_NE(store.error().message.find("cannot open database"), std::string::npos);
 }
 
+// The rows of schema_version, "version,version,…".
+std::string SchemaVersions(const std::string& path) {
+  sqlite3* raw = nullptr;
+  EXPECT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
+  std::string versions;
+  auto add = [](void* out, int, char** values, char**) {
+    auto& text = *static_cast<std::string*>(out);
+    text += (text.empty() ? "" : ",") + std::string(values[0]);
+    return 0;
+  };
+  EXPECT_EQ(sqlite3_exec(raw, "SELECT version FROM schema_version ORDER BY version", add, &versions, nullptr),
+            SQLITE_OK);
+  sqlite3_close(raw);
+  return versions;
+}
+
+TEST_F(SqliteStoreTest, SchemaVersionIsRecordedOnceAndANewerDatabaseIsRefused) {
+  for (int open = 0; open < 2; ++open) {
+    auto store = SqliteStore::Open(db());
+    ASSERT_TRUE(store.ok()) << store.error().message;
+  }
+  EXPECT_EQ(SchemaVersions(db()), "1");  // the second open had nothing to apply
+  {
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open(db().c_str(), &raw), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(raw, "INSERT INTO schema_version VALUES(99, 0)", nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(raw);
+  }
+  auto store = SqliteStore::Open(db());
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.error().code, ErrorCode::kConflict);
+  EXPECT_NE(store.error().message.find("schema version 99, newer than this gleaner knows (1)"), std::string::npos)
+      << store.error().message;
+}
+
 // The embedded default: a SQLite file in the data directory.
 using testing::StoreConformanceTest;
 INSTANTIATE_TEST_SUITE_P(Sqlite, StoreConformanceTest,
