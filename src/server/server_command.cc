@@ -30,7 +30,7 @@
 #include "server/http/api_handlers.h"
 #include "server/http/http_listener.h"
 #include "server/store/committer.h"
-#include "server/store/sqlite_store.h"
+#include "server/store/store_location.h"
 #include "server/auth/audit.h"
 #include "server/tls/certificate_authority.h"
 #include "server/tls/server_names.h"
@@ -151,6 +151,7 @@ struct ServerState {
   int lock_fd;  // held, never closed: the data directory is ours until the process exits
   std::unique_ptr<Store> store;
   std::unique_ptr<Store> reader;  // the console's read-only connection
+  std::unique_ptr<StoreMaintenance> maintenance;  // backups
   BlobStore blobs;
   std::unique_ptr<ValidatorRunner> validators;  // null when the admin installed none
   std::unique_ptr<Scheduler> scheduler;
@@ -165,7 +166,8 @@ Result<ServerState> OpenState(ServerSettings& settings) {
   auto lock = LockDataDir(data);
   if (!lock.ok()) return lock.error();
 
-  auto store = SqliteStore::Open(data + "/gleaner.db");
+  StoreLocation location{data};
+  auto store = OpenStore(location);
   if (!store.ok()) return store.error();
   auto blobs = BlobStore::Open(data + "/blobs");
   if (!blobs.ok()) return blobs.error();
@@ -177,12 +179,12 @@ Result<ServerState> OpenState(ServerSettings& settings) {
   if (*validators) settings.scheduler.validators = (*validators)->names();
   auto scheduler = std::make_unique<Scheduler>(settings.scheduler);
   scheduler->Restore(*snapshot, NowUnixMillis());
-  spdlog::info("state rebuilt from {}/gleaner.db in {} ms: {} jobs, {} hosts, {} attempts in flight", data,
+  spdlog::info("state rebuilt from {} in {} ms: {} jobs, {} hosts, {} attempts in flight", location.Describe(),
                std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count(),
                snapshot->jobs.size(), snapshot->hosts.size(), scheduler->live_attempts());
-  auto reader = SqliteStore::OpenReadOnly(data + "/gleaner.db");
+  auto reader = OpenStoreReader(location);
   if (!reader.ok()) return reader.error();
-  return ServerState{*lock, std::move(*store), std::move(*reader), std::move(*blobs),
+  return ServerState{*lock, std::move(*store), std::move(*reader), OpenStoreMaintenance(location), std::move(*blobs),
                      std::move(*validators), std::move(scheduler)};
 }
 
@@ -214,7 +216,7 @@ struct ServerServices {
         sampler(ioc, coordinator, samples, kSamplePeriod),
         reports(std::move(state.reader)),
         console(coordinator, committer, reports, samples, kSamplePeriod),
-        handlers(coordinator, state.blobs, console, reports, opt.data + "/gleaner.db"),
+        handlers(coordinator, state.blobs, console, reports, BackupSource{*state.maintenance, state.blobs, opt.data}),
         listener(ioc, handlers, std::move(tls), Limits(opt)),
         comparer(ioc, coordinator, state.blobs, state.validators.get(), std::chrono::milliseconds(200)) {}
 

@@ -353,7 +353,7 @@ asio::awaitable<Response> ApiHandlers::Backup(const Request& request, const Prin
     return true;
   };
   co_await coordinator_.Run<bool>(note);
-  auto take = [db = db_path_, &blobs = blobs_, to = req->to] { return TakeBackup(db, blobs, to); };
+  auto take = [&from = backups_, to = req->to] { return TakeBackup(from, to); };
   auto summary = co_await RunBlocking<Result<api::BackupResponse>>(take);
   if (!summary.ok()) co_return Response::FromError(summary.error());
   spdlog::info("backup to {} done: {} jobs, {} blobs", summary->dir, summary->jobs, summary->blobs);

@@ -12,6 +12,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "server/auth/audit.h"
+#include "server/backup/backup.h"
 #include "server/blobs/blob_store.h"
 #include "server/console/console_handlers.h"
 #include "server/console/report_service.h"
@@ -31,8 +32,8 @@ struct Admission {
 class ApiHandlers {
  public:
   ApiHandlers(Coordinator& coordinator, const BlobStore& blobs, ConsoleHandlers& console, ReportService& reports,
-              std::string db_path)
-      : coordinator_(coordinator), blobs_(blobs), console_(console), reports_(reports), db_path_(std::move(db_path)) {}
+              BackupSource backups)
+      : coordinator_(coordinator), blobs_(blobs), console_(console), reports_(reports), backups_(std::move(backups)) {}
 
   boost::asio::awaitable<Result<Admission>> Admit(const Request& request);
   boost::asio::awaitable<Response> Handle(Request request, Admission admission);
@@ -66,7 +67,7 @@ class ApiHandlers {
   const BlobStore& blobs_;
   ConsoleHandlers& console_;
   ReportService& reports_;  // reads the audit log on a read-only connection, off the I/O threads
-  const std::string db_path_;
+  const BackupSource backups_;  // what POST /api/v1/backup copies
   RefusalThrottle refusals_;
   std::string advertised_url_;
   std::string ca_sha256_;
