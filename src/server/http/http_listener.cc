@@ -44,6 +44,12 @@ void SetCommon(http::response<Body>& res, const Response& r, bool keep_alive) {
   res.keep_alive(keep_alive);
 }
 
+// The 413 for a body over `limit` bytes; the connection closes after it.
+Response TooLarge(const char* what, uint64_t limit) {
+  return Response::FromError(
+      {ErrorCode::kPayloadTooLarge, std::string(what) + " is larger than " + std::to_string(limit >> 20) + " MiB"});
+}
+
 }  // namespace
 
 struct HttpListener::Impl {
@@ -220,34 +226,26 @@ struct HttpListener::Impl {
         if (ec) {
           std::error_code rm;
           std::filesystem::remove(request.body_file, rm);
-          if (ec == http::error::body_limit) {
-            Response too_large = Response::FromError({ErrorCode::kPayloadTooLarge, "the upload is too large"});
-            co_await Write(stream, too_large, false);
-          }
+          if (ec == http::error::body_limit) co_await Write(stream, TooLarge("the upload", limits.max_blob_body), false);
           break;
         }
       } else {
+        // Over the limit by its declared length, or as it arrives.
         auto declared = header_parser.content_length();
-        if (declared && *declared > limits.max_json_body) {
-          Response too_large = Response::FromError(
-              {ErrorCode::kPayloadTooLarge,
-               "the request body is larger than " + std::to_string(limits.max_json_body >> 20) + " MiB"});
-          co_await Write(stream, too_large, false);
-          break;
+        bool too_large = declared && *declared > limits.max_json_body;
+        if (!too_large) {
+          http::request_parser<http::string_body> parser(std::move(header_parser));
+          parser.body_limit(limits.max_json_body);
+          deadline.expires_after(kIoTimeout);
+          co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+          too_large = ec == http::error::body_limit;
+          if (!ec) request.body = std::move(parser.get().body());
         }
-        http::request_parser<http::string_body> parser(std::move(header_parser));
-        parser.body_limit(limits.max_json_body);
-        deadline.expires_after(kIoTimeout);
-        co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
-        if (ec == http::error::body_limit) {
-          Response too_large = Response::FromError(
-              {ErrorCode::kPayloadTooLarge,
-               "the request body is larger than " + std::to_string(limits.max_json_body >> 20) + " MiB"});
-          co_await Write(stream, too_large, false);
+        if (too_large) {
+          co_await Write(stream, TooLarge("the request body", limits.max_json_body), false);
           break;
         }
         if (ec) break;
-        request.body = std::move(parser.get().body());
       }
 
       Admission admitted = std::move(*admission);
