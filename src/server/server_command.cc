@@ -15,6 +15,7 @@
 
 #include "command.h"
 #include "common/files.h"
+#include "common/host_port.h"
 #include "common/secrets.h"
 #include "common/sha256.h"
 #include "common/units.h"
@@ -76,11 +77,8 @@ Result<std::unique_ptr<ValidatorRunner>> PrepareValidators(const ServerOptions& 
 // "HOST:PORT" of --listen → HOST without brackets ("" when malformed; the
 // listener reports that).
 std::string ListenHost(const std::string& listen) {
-  auto colon = listen.rfind(':');
-  if (colon == std::string::npos) return "";
-  std::string host = listen.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  return host;
+  auto split = SplitHostPort(listen);
+  return split ? split->host : "";
 }
 
 // Samples kept for the console's charts: one hour at one every 2 s.
@@ -223,7 +221,7 @@ int RunServer(const ServerOptions& opt) {
     spdlog::error("{}", listening.message());
     return listening.code() == ErrorCode::kInvalidArgument ? kExitUsage : kExitFailed;
   }
-  int bound_port = std::stoi(listener.bound_address().substr(listener.bound_address().rfind(':') + 1));
+  int bound_port = std::stoi(SplitHostPort(listener.bound_address())->port);
   names = NameServer(listen_host, bound_port, opt.advertise, machine);
   std::string url = (opt.insecure_http ? "http://" : "https://") + names->advertised;
   handlers.SetAdvertisedServer(url, ca_sha256);

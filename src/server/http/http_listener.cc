@@ -20,6 +20,8 @@
 #include <optional>
 #include <unordered_map>
 
+#include "common/host_port.h"
+
 namespace gleaner::server {
 
 namespace asio = boost::asio;
@@ -277,13 +279,11 @@ HttpListener::HttpListener(asio::io_context& ioc, ApiHandlers& handlers, Listene
 HttpListener::~HttpListener() = default;
 
 Status HttpListener::Start(const std::string& listen_address) {
-  auto colon = listen_address.rfind(':');
-  if (colon == std::string::npos) {
+  auto split = SplitHostPort(listen_address);
+  if (!split) {
     return InvalidArgument("--listen '" + listen_address + "' needs HOST:PORT, e.g. 0.0.0.0:7070 or 127.0.0.1:0");
   }
-  std::string host = listen_address.substr(0, colon);
-  std::string port = listen_address.substr(colon + 1);
-  if (!host.empty() && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  const auto& [host, port] = *split;
   beast::error_code ec;
   auto address = asio::ip::make_address(host, ec);
   if (ec) return InvalidArgument("--listen host '" + host + "' is not an IP address");
