@@ -17,6 +17,7 @@
 
 #include "command.h"
 #include "common/files.h"
+#include "common/host_port.h"
 #include "common/secrets.h"
 #include "common/sha256.h"
 #include "common/units.h"
@@ -78,11 +79,8 @@ Result<std::unique_ptr<ValidatorRunner>> PrepareValidators(const ServerOptions& 
 // "HOST:PORT" of --listen → HOST without brackets ("" when malformed; the
 // listener reports that).
 std::string ListenHost(const std::string& listen) {
-  auto colon = listen.rfind(':');
-  if (colon == std::string::npos) return "";
-  std::string host = listen.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  return host;
+  auto split = SplitHostPort(listen);
+  return split ? split->host : "";
 }
 
 // Samples kept for the console's charts: one hour at one every 2 s.
@@ -267,7 +265,7 @@ Status Serve(const ServerOptions& opt, ServerState& state) {
   ServerServices services(opt, state, identity->tls);
   GLEANER_RETURN_IF_ERROR(services.listener.Start(opt.listen));
   const std::string bound = services.listener.bound_address();
-  names = NameServer(listen_host, std::stoi(bound.substr(bound.rfind(':') + 1)), opt.advertise, machine);
+  names = NameServer(listen_host, std::stoi(SplitHostPort(bound)->port), opt.advertise, machine);
   if (!names.ok()) return names.error();
   std::string url = (opt.insecure_http ? "http://" : "https://") + names->advertised;
   services.handlers.SetAdvertisedServer(url, identity->ca_sha256);
