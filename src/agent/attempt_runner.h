@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -41,6 +42,9 @@ struct AttemptEnv {
   int64_t checkpoint_max_bytes = int64_t{1} << 30;
   std::optional<FileOwner> task_owner;
   std::shared_ptr<CheckpointOutbox> checkpoints = std::make_shared<CheckpointOutbox>();
+  // Test seam (test_seams.h): sees the stdout capture and each output file of
+  // a successful attempt before upload. Unset in production.
+  std::function<void(const std::string& path)> result_hook;
 };
 
 // OK once the completion is in the pending store, or when the agent stops

@@ -12,10 +12,9 @@
 
 #include "agent/executor/unique_fd.h"
 #include "common/status.h"
+#include "common/units.h"
 
 namespace gleaner::agent {
-
-using Millis = std::chrono::milliseconds;
 
 enum class KillCause { kCancelled, kVacated, kAgentStopping };
 
