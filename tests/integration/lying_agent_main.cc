@@ -2,6 +2,7 @@
 // (agent/test_seams.h), so every successful attempt's stdout and output files
 // get a line appended before upload: a host that returns wrong results, for
 // the tests of result validation (docs/validation.md). Built with the tests only.
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
@@ -20,6 +21,7 @@ int main(int argc, char** argv) {
       std::fclose(f);
     }
   });
+  spdlog::set_default_logger(spdlog::stderr_color_mt("liar"));  // as the agent's own log: on stderr
   spdlog::error("TEST FAULT SWITCH ON: this agent deliberately returns WRONG results; it is for tests only");
   CLI::App app{"gleaner-lying-agent: an agent that returns wrong results, for tests"};
   app.require_subcommand(1);
