@@ -17,8 +17,9 @@
 #include <sstream>
 #include <thread>
 
-#include "agent/executor/process_driver.h"
-#include "agent/owner/activity_file_source.h"
+#include "agent/executor/posix/cgroup_subtree.h"
+#include "agent/executor/posix/process_driver.h"
+#include "agent/owner/linux/activity_file_source.h"
 #include "agent/owner/owner_guard.h"
 #include "agent/owner/owner_monitor.h"
 #include "common/files.h"

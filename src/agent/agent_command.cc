@@ -10,12 +10,12 @@
 #include "agent/agent_dirs.h"
 #include "agent/agent_loop.h"
 #include "agent/enrollment.h"
-#include "agent/executor/process_driver.h"
-#include "agent/executor/sandbox_probe.h"
+#include "agent/executor/host_driver.h"
 #include "agent/host_facts.h"
 #include "agent/owner/activity_sources.h"
 #include "agent/owner/owner_monitor.h"
 #include "agent/stop_signals.h"
+#include "agent/test_seams.h"
 #include "command.h"
 #include "common/units.h"
 
@@ -34,19 +34,86 @@ struct AgentFlags {
   std::string checkpoint_max = "1G";
   std::string name;  // overrides the hostname, e.g. for several agents on one machine
   std::string suspend = "auto";
-  std::string bwrap = kDefaultBubblewrap;
+  std::string bwrap = kDefaultSandboxProgram;
   bool allow_unsandboxed = false;
   bool no_sandbox = false;
   SourceOptions owner{"", ::getenv("DISPLAY") ? ::getenv("DISPLAY") : "", ""};
 };
 
-// "auto" prefers the cgroup v2 freezer and falls back to stop signals.
-Result<std::unique_ptr<CgroupSubtree>> ChooseSuspension(const std::string& how) {
-  if (how == "signals") return std::unique_ptr<CgroupSubtree>();
-  auto subtree = CgroupSubtree::Open();
-  if (subtree.ok() || how == "freezer") return subtree;
-  spdlog::info("suspending tasks with SIGSTOP/SIGCONT: {}", subtree.error().message);
-  return std::unique_ptr<CgroupSubtree>();
+// RunAgent's stages, in order; each says what went wrong as an Error, and
+// RunAgent alone turns that into a log line and an exit code.
+
+// Stage 1: the flags, read and checked; the task user and the work dir.
+struct AgentSettings {
+  int64_t output_cap = 0;
+  Millis checkpoint_interval{0};
+  int64_t checkpoint_max = 0;
+  std::optional<TaskUser> task_user;
+  AgentDirs dirs;
+};
+
+Error FlagError(const std::string& flag, const std::string& why) { return InvalidArgument(flag + ": " + why); }
+
+Result<AgentSettings> ParseSettings(const AgentFlags& flags) {
+  AgentSettings settings;
+  if (flags.slots < 1) return InvalidArgument("--slots must be at least 1 (got " + std::to_string(flags.slots) + ")");
+  auto output_cap = ParseSize(flags.output_cap);
+  if (!output_cap.ok()) return FlagError("--output-cap", output_cap.error().message);
+  settings.output_cap = *output_cap;
+  auto checkpoint_interval = ParseDuration(flags.checkpoint_interval);
+  if (!checkpoint_interval.ok()) return FlagError("--checkpoint-interval", checkpoint_interval.error().message);
+  if (checkpoint_interval->count() < 100) return FlagError("--checkpoint-interval", "must be at least 100ms");
+  settings.checkpoint_interval = *checkpoint_interval;
+  auto checkpoint_max = ParseSize(flags.checkpoint_max);
+  if (!checkpoint_max.ok()) return FlagError("--checkpoint-max", checkpoint_max.error().message);
+  settings.checkpoint_max = *checkpoint_max;
+  auto task_user = ResolveTaskUser(flags.task_user);
+  if (!task_user.ok()) return task_user.error();
+  settings.task_user = *task_user;
+  auto dirs = PrepareAgentDirs(flags.work_dir);
+  if (!dirs.ok()) return Error{dirs.error().code, "--work: " + dirs.error().message};
+  settings.dirs = *dirs;
+  if (settings.task_user) {
+    if (Status reachable = CheckTraversableByOthers(dirs->attempts); !reachable.ok()) {
+      return FlagError("--work", reachable.message());
+    }
+  }
+  return settings;
+}
+
+// Stage 2: the task driver (host_driver.h), with the sandbox tried once.
+Result<HostDriver> OpenDriver(const AgentFlags& flags, const AgentSettings& settings) {
+  HostDriverOptions options{settings.task_user, flags.suspend, flags.bwrap, flags.no_sandbox, flags.allow_unsandboxed,
+                            settings.dirs.attempts + "/sandbox-probe", flags.slots};
+  auto host = OpenHostDriver(options);
+  if (!host.ok()) return Internal(host.error().message);  // only a demanded freezer fails: not a usage error
+  return host;
+}
+
+// Stage 3: this host's standing with the server: its credential (enrolling
+// once), the server's address and the completions not yet reported.
+struct AgentState {
+  AgentCredential credential;
+  ServerUrl url;
+  std::unique_ptr<PendingStore> pending;
+};
+
+// nullopt when a stop signal came while enrolling.
+Result<std::optional<AgentState>> OpenState(const AgentFlags& flags, const AgentSettings& settings,
+                                            const api::HostFacts& facts, StopSignals& signals) {
+  const AgentDirs& dirs = settings.dirs;
+  EnrollmentParams enrollment{dirs.CredentialFile(), flags.server, flags.join_token,
+                              api::EnrollRequest{facts, flags.slots}};
+  auto credential = LoadOrEnroll(enrollment, [&](Millis d) { return !signals.WaitFor(d); });
+  if (!credential.ok()) {
+    if (signals.received()) return std::optional<AgentState>();
+    return credential.error();
+  }
+  auto url = ServerUrl::Parse(credential->server);
+  if (!url.ok()) return InvalidArgument(dirs.CredentialFile() + ": " + url.error().message);
+  auto pending = PendingStore::Open(dirs.pending);
+  if (!pending.ok()) return Internal(pending.error().message);
+  return std::optional<AgentState>(AgentState{std::move(*credential), std::move(*url), std::move(*pending)});
 }
 
 const char* IsolationName(Isolation isolation) {
@@ -58,132 +125,36 @@ const char* IsolationName(Isolation isolation) {
   return "none: runs no tasks";
 }
 
-// Tries the sandbox once, as tasks will use it, and says loudly when it does
-// not work: then tasks run only with --allow-unsandboxed, and not at all
-// otherwise.
-SandboxConfig ChooseSandbox(const AgentFlags& flags, const std::optional<TaskUser>& task_user,
-                            const AgentDirs& dirs) {
-  if (flags.no_sandbox) {
-    spdlog::warn("**** --no-sandbox: tasks run with only their own user, process group and rlimits; they see this "
-                 "host's files and network ****");
-    return {SandboxMode::kUnsandboxed, flags.bwrap, "turned off with --no-sandbox"};
-  }
-  Status works = ProbeSandbox(flags.bwrap, task_user, dirs.attempts + "/sandbox-probe");
-  if (works.ok()) return {SandboxMode::kBubblewrap, flags.bwrap, ""};
-  spdlog::error("**** NO SANDBOX: tasks cannot run inside bubblewrap: {} ****", works.message());
-  if (flags.allow_unsandboxed) {
-    spdlog::error("**** --allow-unsandboxed: tasks run with only their own user, process group and rlimits; they "
-                  "see this host's files and network. Install bubblewrap (apt-get install bubblewrap) to sandbox "
-                  "them ****");
-    return {SandboxMode::kUnsandboxed, flags.bwrap, works.message() + "; allowed by --allow-unsandboxed"};
-  }
-  spdlog::error("**** this agent runs no tasks until the sandbox works: install bubblewrap (apt-get install "
-                "bubblewrap) and allow unprivileged user namespaces, or start it with --allow-unsandboxed ****");
-  return {SandboxMode::kRefuse, flags.bwrap, works.message()};
-}
-
-int ExitCodeFor(const Error& error) {
-  bool user_can_fix = error.code == ErrorCode::kInvalidArgument || error.code == ErrorCode::kUnauthenticated ||
-                      error.code == ErrorCode::kPermissionDenied;
-  return user_can_fix ? kExitUsage : kExitFailed;
-}
-
-int RunAgent(const AgentFlags& flags) {
-  StopSignals signals;  // first, before any thread exists
-  if (flags.slots < 1) {
-    spdlog::error("--slots must be at least 1 (got {})", flags.slots);
-    return kExitUsage;
-  }
-  auto output_cap = ParseSize(flags.output_cap);
-  if (!output_cap.ok()) {
-    spdlog::error("--output-cap: {}", output_cap.error().message);
-    return kExitUsage;
-  }
-  auto checkpoint_interval = ParseDuration(flags.checkpoint_interval);
-  if (!checkpoint_interval.ok() || checkpoint_interval->count() < 100) {
-    spdlog::error("--checkpoint-interval: {}",
-                  checkpoint_interval.ok() ? "must be at least 100ms" : checkpoint_interval.error().message);
-    return kExitUsage;
-  }
-  auto checkpoint_max = ParseSize(flags.checkpoint_max);
-  if (!checkpoint_max.ok()) {
-    spdlog::error("--checkpoint-max: {}", checkpoint_max.error().message);
-    return kExitUsage;
-  }
-  auto task_user = ResolveTaskUser(flags.task_user);
-  if (!task_user.ok()) {
-    spdlog::error("{}", task_user.error().message);
-    return ExitCodeFor(task_user.error());
-  }
-  auto dirs = PrepareAgentDirs(flags.work_dir);
-  if (!dirs.ok()) {
-    spdlog::error("--work: {}", dirs.error().message);
-    return ExitCodeFor(dirs.error());
-  }
-  if (*task_user) {
-    if (Status reachable = CheckTraversableByOthers(dirs->attempts); !reachable.ok()) {
-      spdlog::error("--work: {}", reachable.message());
-      return kExitUsage;
-    }
-  }
-  SandboxConfig sandbox = ChooseSandbox(flags, *task_user, *dirs);
-  api::HostFacts facts = CollectHostFacts();
-  facts.sandbox = DescribeSandbox(sandbox);
-  if (!flags.name.empty()) facts.hostname = flags.name;
-  EnrollmentParams enrollment{dirs->CredentialFile(), flags.server, flags.join_token,
-                              api::EnrollRequest{facts, flags.slots}};
-  auto credential = LoadOrEnroll(enrollment, [&](Millis d) { return !signals.WaitFor(d); });
-  if (!credential.ok()) {
-    if (signals.received()) return kExitOk;
-    spdlog::error("{}", credential.error().message);
-    return ExitCodeFor(credential.error());
-  }
-  auto url = ServerUrl::Parse(credential->server);
-  if (!url.ok()) {
-    spdlog::error("{}: {}", dirs->CredentialFile(), url.error().message);
-    return kExitUsage;
-  }
-  auto pending = PendingStore::Open(dirs->pending);
-  if (!pending.ok()) {
-    spdlog::error("{}", pending.error().message);
-    return kExitFailed;
-  }
-
-  auto cgroups = ChooseSuspension(flags.suspend);
-  if (!cgroups.ok()) {
-    spdlog::error("--suspend freezer: {}", cgroups.error().message);
-    return kExitFailed;
-  }
-  auto sources = OpenActivitySources(flags.owner);
-  if (!sources.ok()) {
-    spdlog::error("{}", sources.error().message);
-    return ExitCodeFor(sources.error());
-  }
-  CgroupSubtree* task_subtree = cgroups->get();  // owned by the driver, which outlives resource_caps
-  ProcessDriver driver(*task_user, std::move(*cgroups), sandbox, flags.slots);
-  ResourceCaps resource_caps(task_subtree, task_subtree != nullptr, facts.cores);  // the policy's CPU/memory caps
+// Stage 4: the services wired together (driver, caps, cache, owner guard and
+// monitor, the agent loop), served until a stop signal or the loop's end.
+Status Serve(const AgentFlags& flags, const AgentSettings& settings, HostDriver& host, AgentState& state,
+             std::vector<std::unique_ptr<ActivitySource>> sources, const api::HostFacts& facts,
+             StopSignals& signals) {
+  TaskDriver& driver = *host.driver;
+  const std::optional<TaskUser>& task_user = settings.task_user;
+  // The policy's CPU/memory caps; the containment belongs to the driver, which outlives them.
+  ResourceCaps resource_caps(host.containment, host.containment != nullptr, facts.cores);
   auto caps = driver.capabilities();
-  spdlog::info("host {} at {}: {} slots, {} driver ({}, suspends with {}), tasks run as {}", credential->host_id,
-               credential->server, flags.slots, caps.name, IsolationName(caps.isolation),
-               caps.suspend == SuspendMethod::kFreezer ? "the cgroup v2 freezer" : "stop signals",
-               *task_user ? (*task_user)->name : std::string("this agent's user"));
-  auto placement = *task_user ? InputCache::Placement::kHardlink : InputCache::Placement::kCopy;
-  InputCache cache(dirs->cache, placement);
-  AttemptEnv env{*dirs, driver, cache, **pending, ApiServerLinks(*url, credential->credential, credential->ca_sha256), *output_cap};
-  env.checkpoint_interval = *checkpoint_interval;
-  env.checkpoint_max_bytes = *checkpoint_max;
-  if (*task_user) env.task_owner = FileOwner{(*task_user)->uid, (*task_user)->gid};
+  spdlog::info("host {} at {}: {} slots, {} driver ({}, suspends with {}), tasks run as {}", state.credential.host_id,
+               state.credential.server, flags.slots, caps.name, IsolationName(caps.isolation), caps.suspend_words,
+               task_user ? task_user->name : std::string("this agent's user"));
+  auto placement = task_user ? InputCache::Placement::kHardlink : InputCache::Placement::kCopy;
+  InputCache cache(settings.dirs.cache, placement);
+  AttemptEnv env{settings.dirs, driver, cache, *state.pending,
+                 ApiServerLinks(state.url, state.credential.credential, state.credential.ca_sha256),
+                 settings.output_cap};
+  env.checkpoint_interval = settings.checkpoint_interval;
+  env.checkpoint_max_bytes = settings.checkpoint_max;
+  if (task_user) env.task_owner = FileOwner{task_user->uid, task_user->gid};
+  env.result_hook = ResultHookForTests();  // unset but in test binaries
   AgentLoop* loop_for_guard = nullptr;  // the guard outlives the loop, which it wakes
   OwnerGuard guard(
       [&] {
         if (loop_for_guard) loop_for_guard->Wake();
       },
       std::chrono::seconds(10), &resource_caps);
-  auto monitor = OwnerMonitor::Create(std::move(*sources), [&](const OwnerView& owner) { guard.Observe(owner); });
-  if (!monitor.ok()) {
-    spdlog::error("{}", monitor.error().message);
-    return kExitFailed;
-  }
+  auto monitor = OwnerMonitor::Create(std::move(sources), [&](const OwnerView& owner) { guard.Observe(owner); });
+  if (!monitor.ok()) return Internal(monitor.error().message);
   AgentLoop loop(env, flags.slots, guard);
   loop.ReportFacts(facts);  // an agent enrolled earlier may have changed since
   loop_for_guard = &loop;
@@ -200,12 +171,45 @@ int RunAgent(const AgentFlags& flags) {
   }
   loop_thread.join();
   (*monitor)->Stop();
-  if (!result.ok()) {
-    spdlog::error("{}", result.message());
-    return ExitCodeFor(result.error());
+  if (result.ok()) spdlog::info("stopped");
+  return result;
+}
+
+Status RunStages(const AgentFlags& flags, StopSignals& signals) {
+  auto settings = ParseSettings(flags);
+  if (!settings.ok()) return settings.error();
+  auto host = OpenDriver(flags, *settings);
+  if (!host.ok()) return host.error();
+  api::HostFacts facts = CollectHostFacts();
+  facts.sandbox = host->sandbox;
+  if (!flags.name.empty()) facts.hostname = flags.name;
+  auto state = OpenState(flags, *settings, facts, signals);
+  if (!state.ok()) return state.error();
+  if (!*state) return OkStatus();  // stopped while enrolling
+  auto sources = OpenActivitySources(flags.owner);
+  if (!sources.ok()) return sources.error();
+  return Serve(flags, *settings, *host, **state, std::move(*sources), facts, signals);
+}
+
+// The one place a failure becomes its log line and exit code: status.h's
+// table, except that the agent exits 1, as it always has, for what it did not
+// find or what conflicted (a server's 404 while enrolling), which is not the
+// operator's usage.
+int ExitCodeOfAgentFailure(const Error& error) {
+  switch (error.code) {
+    case ErrorCode::kNotFound:
+    case ErrorCode::kConflict:
+    case ErrorCode::kPayloadTooLarge: return kExitFailed;
+    default: return ExitCodeOf(error.code);
   }
-  spdlog::info("stopped");
-  return kExitOk;
+}
+
+int RunAgent(const AgentFlags& flags) {
+  StopSignals signals;  // first, before any thread exists
+  Status run = RunStages(flags, signals);
+  if (run.ok()) return kExitOk;
+  spdlog::error("{}", run.message());
+  return ExitCodeOfAgentFailure(run.error());
 }
 
 }  // namespace

@@ -3,9 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <condition_variable>
-#include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <functional>
 #include <mutex>
@@ -15,6 +12,7 @@
 #include "agent/checkpoint/checkpoint_uploader.h"
 #include "agent/executor/output_globs.h"
 #include "agent/task_environment.h"
+#include "common/signal_names.h"
 
 namespace gleaner::agent {
 
@@ -22,31 +20,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// TEST ONLY (docs/validation.md): with both GLEANER_TEST_FAULTS=1 and
-// GLEANER_TEST_CORRUPT_RESULTS=1 in the agent's environment, every successful
-// attempt's stdout and output files get a line appended before upload, so
-// tests of result validation have a host that returns wrong results.
-bool CorruptResultsForTests() {
-  static const bool on = [] {
-    auto set = [](const char* name) {
-      const char* v = std::getenv(name);
-      return v && std::string(v) == "1";
-    };
-    bool enabled = set("GLEANER_TEST_FAULTS") && set("GLEANER_TEST_CORRUPT_RESULTS");
-    if (enabled) {
-      spdlog::error("TEST FAULT SWITCH ON (GLEANER_TEST_FAULTS=1 GLEANER_TEST_CORRUPT_RESULTS=1): this agent "
-                    "deliberately returns WRONG results; never set these outside tests");
-    }
-    return enabled;
-  }();
-  return on;
-}
-
-void CorruptForTests(const std::string& path) {
-  FILE* f = std::fopen(path.c_str(), "ae");
-  if (!f) return;
-  std::fputs("corrupted by GLEANER_TEST_CORRUPT_RESULTS\n", f);
-  std::fclose(f);
+// Creates `dir` (and its parents) readable and writable by this agent alone.
+Status MakePrivateDir(const std::string& dir, const std::string& what) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (!ec) fs::permissions(dir, fs::perms::owner_all, ec);
+  if (ec) return Internal("cannot create " + what + " '" + dir + "': " + ec.message());
+  return OkStatus();
 }
 
 // Runs `round` every `interval` on a thread of its own until stopped.
@@ -138,10 +118,7 @@ class Attempt {
     if (!completion.succeeded) {
       completion.reason = exit->stopped_because.empty() ? DescribeExit(*exit) : exit->stopped_because;
     }
-    if (completion.succeeded && CorruptResultsForTests()) {
-      spdlog::error("attempt {}: TEST FAULT SWITCH: corrupting its stdout and outputs", assignment_.attempt_id);
-      CorruptForTests(launch.stdout_path);
-    }
+    if (completion.succeeded && env_.result_hook) env_.result_hook(launch.stdout_path);
     if (completion.succeeded) {
       if (Status uploaded = UploadOutputs(completion); !uploaded.ok()) {
         completion.succeeded = false;
@@ -156,10 +133,7 @@ class Attempt {
   }
 
   Status PrepareWorkDir() {
-    std::error_code ec;
-    fs::create_directories(work_dir_, ec);
-    if (!ec) fs::permissions(work_dir_, fs::perms::owner_all, ec);
-    if (ec) return Internal("cannot create work dir '" + work_dir_ + "': " + ec.message());
+    GLEANER_RETURN_IF_ERROR(MakePrivateDir(work_dir_, "work dir"));
     auto fetch = [&](const std::string& sha256, const std::string& dest) {
       return Retrying([&] { return link_->DownloadBlob(sha256, dest); });
     };
@@ -175,15 +149,13 @@ class Attempt {
   // starts from the beginning, which is slower but never wrong.
   Status PrepareCheckpointDir() {
     const std::string dir = CheckpointDir(work_dir_);
-    std::error_code ec;
-    fs::create_directories(dir, ec);
-    if (!ec) fs::permissions(dir, fs::perms::owner_all, ec);
-    if (ec) return Internal("cannot create the checkpoint dir '" + dir + "': " + ec.message());
+    GLEANER_RETURN_IF_ERROR(MakePrivateDir(dir, "the checkpoint dir"));
     if (!assignment_.checkpoint) return OkStatus();
     const api::FileRef& blob = *assignment_.checkpoint;
     const std::string archive = work_dir_ + ".checkpoint-in.tar";
     Status restored = Retrying([&] { return link_->DownloadBlob(blob.sha256, archive); });
     if (restored.ok()) restored = ExtractCheckpointArchive(archive, dir, env_.task_owner);
+    std::error_code ec;
     fs::remove(archive, ec);
     if (restored.ok()) {
       spdlog::info("attempt {}: resumes from checkpoint {} ({} bytes)", assignment_.attempt_id,
@@ -194,10 +166,7 @@ class Attempt {
     spdlog::warn("attempt {}: cannot restore checkpoint {}: {}; the task starts from the beginning",
                  assignment_.attempt_id, blob.sha256.substr(0, 12), restored.message());
     fs::remove_all(dir, ec);
-    fs::create_directories(dir, ec);
-    if (!ec) fs::permissions(dir, fs::perms::owner_all, ec);
-    if (ec) return Internal("cannot create the checkpoint dir '" + dir + "': " + ec.message());
-    return OkStatus();
+    return MakePrivateDir(dir, "the checkpoint dir");
   }
 
   // Uploads the checkpoint dir if it changed, and hands the blob to the agent
@@ -220,7 +189,7 @@ class Attempt {
     auto files = MatchOutputs(work_dir_, assignment_.outputs);
     if (!files.ok()) return files.error();
     for (const auto& file : *files) {
-      if (CorruptResultsForTests()) CorruptForTests(file.path);
+      if (env_.result_hook) env_.result_hook(file.path);
       auto ref = Retrying([&] { return link_->UploadBlob(file.path, file.name); });
       if (!ref.ok()) return Error{ref.error().code, "cannot upload output '" + file.name + "': " + ref.error().message};
       completion.outputs.push_back(std::move(*ref));
@@ -277,11 +246,7 @@ Status RunAttempt(const AttemptEnv& env, const api::Assignment& assignment, cons
 }
 
 std::string DescribeExit(const TaskExit& exit) {
-  if (exit.signal) {
-    const char* abbrev = ::sigabbrev_np(*exit.signal);
-    std::string name = abbrev ? std::string("SIG") + abbrev : ::strsignal(*exit.signal);
-    return "killed by signal " + std::to_string(*exit.signal) + " (" + name + ")";
-  }
+  if (exit.signal) return "killed by signal " + std::to_string(*exit.signal) + " (" + SignalName(*exit.signal) + ")";
   return "exit code " + std::to_string(exit.exit_code.value_or(-1));
 }
 

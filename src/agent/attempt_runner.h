@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -39,8 +40,11 @@ struct AttemptEnv {
   // agent is root), and where uploaded ones wait for the next sync.
   std::chrono::milliseconds checkpoint_interval{60'000};
   int64_t checkpoint_max_bytes = int64_t{1} << 30;
-  std::optional<FileOwner> task_owner;
+  std::optional<FileOwner> task_owner = std::nullopt;
   std::shared_ptr<CheckpointOutbox> checkpoints = std::make_shared<CheckpointOutbox>();
+  // Test seam (test_seams.h): sees the stdout capture and each output file of
+  // a successful attempt before upload. Unset in production.
+  std::function<void(const std::string& path)> result_hook = nullptr;
 };
 
 // OK once the completion is in the pending store, or when the agent stops

@@ -3,15 +3,14 @@
 // the server together do not return together. Not thread-safe; one per loop.
 #pragma once
 
-#include <chrono>
 #include <random>
+
+#include "common/units.h"
 
 namespace gleaner::agent {
 
 class Backoff {
  public:
-  using Millis = std::chrono::milliseconds;
-
   Backoff(Millis first = Millis(500), Millis cap = Millis(30'000));
 
   Millis Next();

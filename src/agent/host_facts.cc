@@ -24,15 +24,6 @@ std::string PrettyNameFromOsRelease(const std::string& os_release) {
   return "";
 }
 
-std::string DescribeSandbox(const SandboxConfig& sandbox) {
-  switch (sandbox.mode) {
-    case SandboxMode::kBubblewrap: return "bubblewrap";
-    case SandboxMode::kUnsandboxed: return "none (" + sandbox.why_none + "); runs tasks unsandboxed";
-    case SandboxMode::kRefuse: break;
-  }
-  return "none (" + sandbox.why_none + "); runs no tasks";
-}
-
 api::HostFacts CollectHostFacts() {
   api::HostFacts facts;
   char hostname[256] = {};

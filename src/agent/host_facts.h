@@ -4,16 +4,11 @@
 
 #include <string>
 
-#include "agent/executor/process_driver.h"
 #include "api/types.h"
 
 namespace gleaner::agent {
 
 api::HostFacts CollectHostFacts();
-
-// The facts' `sandbox`: "bubblewrap", or "none (WHY); runs no tasks", or
-// "none (WHY); runs tasks unsandboxed".
-std::string DescribeSandbox(const SandboxConfig& sandbox);
 
 // PRETTY_NAME from the text of /etc/os-release, or "" when absent.
 std::string PrettyNameFromOsRelease(const std::string& os_release);

@@ -2,8 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include <cerrno>
-#include <cstring>
+#include "common/signal_names.h"
 
 namespace gleaner::agent {
 
@@ -20,7 +19,7 @@ bool StopSignals::WaitFor(std::chrono::milliseconds d) {
   timespec timeout{secs.count(), std::chrono::duration_cast<std::chrono::nanoseconds>(d - secs).count()};
   int sig = ::sigtimedwait(&set_, nullptr, &timeout);
   if (sig > 0) {
-    spdlog::info("{} received: stopping", ::sigabbrev_np(sig) ? std::string("SIG") + ::sigabbrev_np(sig) : "signal");
+    spdlog::info("{} received: stopping", SignalName(sig));
     received_ = true;
   }
   return received_;

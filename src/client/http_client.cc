@@ -203,17 +203,37 @@ struct HttpClient::Impl {
     return Unavailable("TLS with the server at " + url.ToString() + " failed: " + ec.message());
   }
 
-  // Writes `req`, reads the response with a parser made by `make_parser`.
-  template <typename Request, typename Parser>
-  Status Exchange(Request& req, Parser& parser) {
+  // Runs one operation `op(stream, on_done)` under the timeout; its error
+  // reads "<doing> <url> <outcome>: why", e.g. "sending to https://… failed: …".
+  template <typename Op>
+  Status Io(const char* doing, Op&& op, const char* outcome = "failed") {
     beast::error_code ec;
     Lowest().expires_after(timeout);
-    Run([&](auto& s) { http::async_write(s, req, [&](beast::error_code e, size_t) { ec = e; }); });
-    if (ec) return Unavailable("sending to " + url.ToString() + " failed: " + ec.message());
-    Lowest().expires_after(timeout);
-    Run([&](auto& s) { http::async_read(s, buffer, parser, [&](beast::error_code e, size_t) { ec = e; }); });
-    if (ec) return Unavailable("reading from " + url.ToString() + " failed: " + ec.message());
+    Run([&](auto& s) { op(s, [&](beast::error_code e, size_t) { ec = e; }); });
+    if (ec) return Unavailable(std::string(doing) + " " + url.ToString() + " " + outcome + ": " + ec.message());
     return OkStatus();
+  }
+
+  template <typename Request>
+  Status Write(Request& req) {
+    return Io("sending to", [&](auto& s, auto done) { http::async_write(s, req, done); });
+  }
+
+  // Reads the rest of a response whose body is text, and keeps the
+  // connection only when the server does.
+  Result<HttpResponse> ReadResponse(http::response_parser<http::string_body>& parser) {
+    GLEANER_RETURN_IF_ERROR(Io("reading from", [&](auto& s, auto done) { http::async_read(s, buffer, parser, done); }));
+    auto& res = parser.get();
+    if (!res.keep_alive()) Disconnect();
+    return HttpResponse{static_cast<int>(res.result_int()), std::move(res.body())};
+  }
+
+  // Writes `req` and reads its response with `parser`: the one exchange of a
+  // request and an answer.
+  template <typename Request>
+  Result<HttpResponse> Exchange(Request& req, http::response_parser<http::string_body>& parser) {
+    GLEANER_RETURN_IF_ERROR(Write(req));
+    return ReadResponse(parser);
   }
 
   void Prepare(http::request_header<>& h, http::verb verb, const std::string& target) {
@@ -272,10 +292,7 @@ Result<HttpResponse> HttpClient::Send(const std::string& method, const std::stri
     http::response_parser<http::string_body> parser;
     parser.body_limit(256ull << 20);
     if (method == "HEAD") parser.skip(true);  // a HEAD answer has headers only
-    GLEANER_RETURN_IF_ERROR(impl_->Exchange(req, parser));
-    auto& res = parser.get();
-    if (!res.keep_alive()) impl_->Disconnect();
-    return HttpResponse{static_cast<int>(res.result_int()), std::move(res.body())};
+    return impl_->Exchange(req, parser);
   });
 }
 
@@ -289,10 +306,7 @@ Result<HttpResponse> HttpClient::UploadFile(const std::string& target, const std
     req.set(http::field::content_type, "application/octet-stream");
     req.prepare_payload();
     http::response_parser<http::string_body> parser;
-    GLEANER_RETURN_IF_ERROR(impl_->Exchange(req, parser));
-    auto& res = parser.get();
-    if (!res.keep_alive()) impl_->Disconnect();
-    return HttpResponse{static_cast<int>(res.result_int()), std::move(res.body())};
+    return impl_->Exchange(req, parser);
   });
 }
 
@@ -305,34 +319,28 @@ Result<HttpResponse> HttpClient::DownloadToFile(const std::string& target, const
     // Read the header first: only a 200 body goes to the file.
     http::response_parser<http::empty_body> header_parser;
     header_parser.body_limit(std::numeric_limits<std::uint64_t>::max());
-    beast::error_code ec;
     auto& impl = *impl_;
-    auto on_done = [&](beast::error_code e, size_t) { ec = e; };
-    impl.Lowest().expires_after(impl.timeout);
-    impl.Run([&](auto& s) { http::async_write(s, req, on_done); });
-    if (ec) return Unavailable("sending to " + impl_->url.ToString() + " failed: " + ec.message());
-    impl.Lowest().expires_after(impl.timeout);
-    impl.Run([&](auto& s) { http::async_read_header(s, impl.buffer, header_parser, on_done); });
-    if (ec) return Unavailable("reading from " + impl_->url.ToString() + " failed: " + ec.message());
+    GLEANER_RETURN_IF_ERROR(impl.Write(req));
+    GLEANER_RETURN_IF_ERROR(impl.Io(
+        "reading from", [&](auto& s, auto done) { http::async_read_header(s, impl.buffer, header_parser, done); }));
     int status = static_cast<int>(header_parser.get().result_int());
     if (status != 200) {
       http::response_parser<http::string_body> parser(std::move(header_parser));
-      impl.Lowest().expires_after(impl.timeout);
-      impl.Run([&](auto& s) { http::async_read(s, impl.buffer, parser, on_done); });
-      if (ec) return Unavailable("reading from " + impl_->url.ToString() + " failed: " + ec.message());
-      return HttpResponse{status, std::move(parser.get().body())};
+      return impl.ReadResponse(parser);
     }
     http::response_parser<http::file_body> parser(std::move(header_parser));
     parser.body_limit(std::numeric_limits<std::uint64_t>::max());
+    beast::error_code ec;
     parser.get().body().open(partial.c_str(), beast::file_mode::write, ec);
     if (ec) return Internal("cannot write '" + partial + "': " + ec.message());
     // Large files: the deadline covers progress, so renew it as bytes arrive.
     while (!parser.is_done()) {
-      impl.Lowest().expires_after(impl.timeout);
-      impl.Run([&](auto& s) { http::async_read_some(s, impl.buffer, parser, on_done); });
-      if (ec) {
+      Status read = impl.Io(
+          "download from", [&](auto& s, auto done) { http::async_read_some(s, impl.buffer, parser, done); },
+          "broke off");
+      if (!read.ok()) {
         std::remove(partial.c_str());
-        return Unavailable("download from " + impl_->url.ToString() + " broke off: " + ec.message());
+        return read;
       }
     }
     parser.get().body().close();

@@ -1,5 +1,5 @@
 // Result validation on real processes (docs/validation.md): three agents, one
-// of which lies through the test-only fault switch. Every task's accepted
+// of which lies: gleaner-lying-agent, built beside gleaner with the tests. Every task's accepted
 // result is the true one, and the liar's reliability shows it.
 #include <gtest/gtest.h>
 
@@ -19,11 +19,10 @@ namespace {
 std::unique_ptr<Process> StartLiar(Grid& grid) {
   std::string work = grid.dir() / "agent-liar";
   std::filesystem::create_directories(work);
-  std::vector<std::string> argv = {GleanerBinary(), "agent", "--server", grid.url(), "--join", grid.JoinToken(),
+  std::string binary = (std::filesystem::path(GleanerBinary()).parent_path() / "gleaner-lying-agent").string();
+  std::vector<std::string> argv = {binary, "agent", "--server", grid.url(), "--join", grid.JoinToken(),
                                    "--work", work, "--slots", "2", "--name", "liar"};
-  return std::make_unique<Process>(
-      argv, std::map<std::string, std::string>{{"GLEANER_TEST_FAULTS", "1"}, {"GLEANER_TEST_CORRUPT_RESULTS", "1"}},
-      work + "-log");
+  return std::make_unique<Process>(argv, std::map<std::string, std::string>{}, work + "-log");
 }
 
 nlohmann::json HostNamed(Grid& grid, const std::string& name) {

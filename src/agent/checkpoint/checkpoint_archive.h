@@ -10,8 +10,6 @@
 // Filesystem only; thread-safe.
 #pragma once
 
-#include <sys/types.h>
-
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -25,10 +23,11 @@ struct ArchiveSummary {
   int64_t bytes = 0;  // file contents, before tar's headers and padding
 };
 
-// Who unpacked entries belong to: the task's user when the agent is root.
+// Who unpacked entries belong to: the task's user when the agent is root
+// (POSIX user and group ids; TaskUser's).
 struct FileOwner {
-  uid_t uid = 0;
-  gid_t gid = 0;
+  uint32_t uid = 0;
+  uint32_t gid = 0;
 };
 
 // A short digest of the tree under `dir` (names, kinds, sizes, modification

@@ -1,16 +1,11 @@
 #include "agent/executor/kill_switch.h"
 
-#include <sys/eventfd.h>
-
-#include <cerrno>
-#include <cstring>
-
 namespace gleaner::agent {
 
 Result<std::unique_ptr<KillSwitch>> KillSwitch::Create() {
-  UniqueFd event(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
-  if (!event.valid()) return Internal(std::string("cannot create an eventfd: ") + std::strerror(errno));
-  return std::unique_ptr<KillSwitch>(new KillSwitch(std::move(event)));
+  auto event = WaitableEvent::Create();
+  if (!event.ok()) return event.error();
+  return std::unique_ptr<KillSwitch>(new KillSwitch(std::move(*event)));
 }
 
 void KillSwitch::Pull(KillCause cause, Millis grace, std::string why) {
@@ -19,9 +14,7 @@ void KillSwitch::Pull(KillCause cause, Millis grace, std::string why) {
     if (request_) return;
     request_ = KillRequest{cause, grace, std::move(why)};
   }
-  uint64_t one = 1;
-  // The counter is never read, so the fd stays readable for every later poll.
-  [[maybe_unused]] ssize_t n = ::write(event_.get(), &one, sizeof one);
+  event_->Set();  // stays set for every later wait
   pulled_.notify_all();
 }
 

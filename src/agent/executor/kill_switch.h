@@ -1,6 +1,6 @@
 // A KillSwitch asks one running attempt to end: the server cancelled it, the
 // owner guard vacated it, or the agent is stopping. Thread-safe: the agent loop pulls it, the attempt's thread
-// polls fd() while its task runs and waits on it between upload retries.
+// waits on wait_handle() while its task runs and on WaitFor between upload retries.
 #pragma once
 
 #include <chrono>
@@ -10,12 +10,11 @@
 #include <optional>
 #include <string>
 
-#include "agent/executor/unique_fd.h"
+#include "agent/executor/waitable_event.h"
 #include "common/status.h"
+#include "common/units.h"
 
 namespace gleaner::agent {
-
-using Millis = std::chrono::milliseconds;
 
 enum class KillCause { kCancelled, kVacated, kAgentStopping };
 
@@ -33,15 +32,15 @@ class KillSwitch {
   // The first pull wins; later pulls are ignored.
   void Pull(KillCause cause, Millis grace, std::string why = "");
   std::optional<KillRequest> request() const;
-  // Becomes readable (and stays so) once pulled; for poll(2).
-  int fd() const { return event_.get(); }
+  // Becomes signalled (and stays so) once pulled; for the driver's wait.
+  WaitHandle wait_handle() const { return event_->handle(); }
   // Sleeps up to `d`; true when pulled (at once if already pulled).
   bool WaitFor(Millis d) const;
 
  private:
-  explicit KillSwitch(UniqueFd event) : event_(std::move(event)) {}
+  explicit KillSwitch(std::unique_ptr<WaitableEvent> event) : event_(std::move(event)) {}
 
-  const UniqueFd event_;
+  const std::unique_ptr<WaitableEvent> event_;
   mutable std::mutex mu_;
   mutable std::condition_variable pulled_;
   std::optional<KillRequest> request_;  // guarded by mu_

@@ -6,17 +6,17 @@
 
 namespace gleaner::agent {
 
-ResourceCaps::ResourceCaps(CgroupSubtree* subtree, bool freezer, int64_t cores)
-    : subtree_(subtree), freezer_(freezer), cores_(std::max<int64_t>(cores, 1)) {}
+ResourceCaps::ResourceCaps(Containment* containment, bool freezer, int64_t cores)
+    : containment_(containment), freezer_(freezer), cores_(std::max<int64_t>(cores, 1)) {}
 
 void ResourceCaps::Set(int64_t cpu_percent, int64_t memory_bytes) {
   if (cpu_percent >= 100) cpu_percent = 0;
   std::lock_guard lock(mu_);
   if (cpu_percent != cpu_percent_) {
     cpu_percent_ = cpu_percent;
-    bool by_cgroup = subtree_ && subtree_->has_cpu();
+    bool by_cgroup = containment_ && containment_->can_cap_cpu();
     if (by_cgroup) {
-      if (Status s = subtree_->SetCpuMax(cpu_percent, cores_); !s.ok()) {
+      if (Status s = containment_->SetCpuMax(cpu_percent, cores_); !s.ok()) {
         spdlog::warn("cannot cap CPU with cpu.max ({}); using a duty cycle", s.message());
         by_cgroup = false;
       }
@@ -26,9 +26,9 @@ void ResourceCaps::Set(int64_t cpu_percent, int64_t memory_bytes) {
   }
   if (memory_bytes != memory_bytes_) {
     memory_bytes_ = memory_bytes;
-    bool by_cgroup = subtree_ && subtree_->has_memory();
+    bool by_cgroup = containment_ && containment_->can_cap_memory();
     if (by_cgroup) {
-      if (Status s = subtree_->SetMemoryMax(memory_bytes); !s.ok()) {
+      if (Status s = containment_->SetMemoryMax(memory_bytes); !s.ok()) {
         spdlog::warn("cannot cap memory with memory.max ({}); limiting each task's address space", s.message());
         by_cgroup = false;
       }

@@ -1,11 +1,12 @@
 // ResourceCaps applies the policy's caps on all grid tasks of this host, "at
 // most P% CPU" and "at most M bytes of memory", with the best means the host
 // offers, and says which is in force:
-//   CPU:    cgroup v2 cpu.max on the agent's task subtree, else a duty cycle
-//           (CpuDutyCycle) through the task's freezer or stop signals;
-//   memory: cgroup v2 memory.max on the subtree, else RLIMIT_AS of that size on
-//           each process of each task started from now on (weaker: it bounds
-//           address space, per process).
+//   CPU:    a cap on the Containment of all tasks (cgroup v2 cpu.max on
+//           Linux), else a duty cycle (CpuDutyCycle) through each task's
+//           container (freezer) or stop signals;
+//   memory: a cap on the Containment (cgroup v2 memory.max), else RLIMIT_AS of
+//           that size on each process of each task started from now on
+//           (weaker: it bounds address space, per process).
 // The owner guard feeds it the policy and the tasks it tracks. Thread-safe.
 #pragma once
 
@@ -13,7 +14,7 @@
 #include <mutex>
 #include <string>
 
-#include "agent/executor/cgroup_subtree.h"
+#include "agent/executor/containment.h"
 #include "agent/executor/cpu_duty_cycle.h"
 #include "agent/executor/task_control.h"
 
@@ -24,9 +25,9 @@ enum class MemoryCapMeans { kNone, kCgroupMemoryMax, kAddressSpaceLimit };
 
 class ResourceCaps {
  public:
-  // `subtree` (null without cgroup v2) outlives this; `freezer` says whether
-  // tasks pause with the freezer or with stop signals; `cores` of the host.
-  ResourceCaps(CgroupSubtree* subtree, bool freezer, int64_t cores);
+  // `containment` (null where there is none) outlives this; `freezer` says
+  // whether tasks pause with their container or with stop signals; `cores` of the host.
+  ResourceCaps(Containment* containment, bool freezer, int64_t cores);
 
   // From the policy: 0 (or 100 for CPU) means no cap. Idempotent.
   void Set(int64_t cpu_percent, int64_t memory_bytes);
@@ -41,7 +42,7 @@ class ResourceCaps {
   std::string Describe() const;
 
  private:
-  CgroupSubtree* const subtree_;
+  Containment* const containment_;
   const bool freezer_;
   const int64_t cores_;
   CpuDutyCycle duty_;

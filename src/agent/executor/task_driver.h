@@ -25,14 +25,15 @@ enum class Isolation {
   kUnavailable,   // cannot isolate tasks and may not run them without: runs none
 };
 enum class SuspendMethod {
-  kSignals,  // SIGSTOP/SIGCONT to the task's process group
-  kFreezer,  // cgroup v2 freezer: every descendant, and SIGCONT cannot undo it
+  kEachProcess,     // each process stopped by itself (POSIX: SIGSTOP/SIGCONT to the task's group)
+  kWholeContainer,  // the task's container at once (the cgroup v2 freezer): every descendant, unundoable by the task
 };
 
 struct DriverCapabilities {
   const char* name;
   Isolation isolation;
   SuspendMethod suspend;
+  const char* suspend_words;  // how, for people: "the cgroup v2 freezer", "stop signals"
 };
 
 struct TaskLaunch {
@@ -48,9 +49,12 @@ struct TaskLaunch {
   int64_t memory = 0;                      // bytes the task asked for; 0 = unstated (sizes RLIMIT_AS)
 };
 
+// How the task ended, in its platform's terms: the main process's exit code
+// (POSIX: 0-255; Windows: GetExitCodeProcess's whole DWORD, e.g. 0xC0000005
+// for an access violation) or, on POSIX only, the signal that killed it.
 struct TaskExit {
-  std::optional<int> exit_code;  // set when the main process exited
-  std::optional<int> signal;     // set when a signal killed it
+  std::optional<int64_t> exit_code;  // set when the main process exited
+  std::optional<int> signal;         // set when a POSIX signal killed it; never on Windows
   std::string stopped_because;   // "timed out after 5m" or KillCauseText; empty if it ended by itself
   std::optional<KillCause> kill_cause;
   Millis wall{0};

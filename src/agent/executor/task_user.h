@@ -1,9 +1,9 @@
 // The unprivileged account tasks run as when the agent runs as root, so a task
-// can never act as root. Resolution is a pure lookup; thread-safe.
+// can never act as root. Resolution is a pure lookup (posix/task_user.cc);
+// thread-safe.
 #pragma once
 
-#include <sys/types.h>
-
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -13,8 +13,10 @@ namespace gleaner::agent {
 
 struct TaskUser {
   std::string name;
-  uid_t uid = 0;
-  gid_t gid = 0;
+  // POSIX user and group ids; a Windows agent names the account only (its
+  // token comes from LogonUser) and leaves them 0.
+  uint32_t uid = 0;
+  uint32_t gid = 0;
 };
 
 // The account named `name` when this process is root; nullopt otherwise (tasks

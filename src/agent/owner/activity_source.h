@@ -1,13 +1,14 @@
 // An ActivitySource senses one sign of the desktop's owner: input (X11,
 // /dev/input), "in use" flags (the activity file), CPU load that is not grid
 // work, battery power. Several run at once and OwnerMonitor combines their
-// readings. Read() and wake_fd() are used from the monitor's thread only.
+// readings. Read() and wake_handle() are used from the monitor's thread only.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
 
+#include "agent/executor/waitable_event.h"
 #include "common/status.h"
 
 namespace gleaner::agent {
@@ -25,9 +26,9 @@ class ActivitySource {
   virtual ~ActivitySource() = default;
   virtual std::string name() const = 0;
   virtual Result<ActivityReading> Read(int64_t now_ms) = 0;
-  // Readable when the source has news, so the monitor reacts at once rather
-  // than at its next tick; -1 for sources that are only sampled.
-  virtual int wake_fd() const { return -1; }
+  // Signalled when the source has news, so the monitor reacts at once rather
+  // than at its next tick; invalid for sources that are only sampled.
+  virtual WaitHandle wake_handle() const { return {}; }
 };
 
 }  // namespace gleaner::agent

@@ -1,21 +1,17 @@
 #include "agent/owner/owner_monitor.h"
 
-#include <poll.h>
 #include <spdlog/spdlog.h>
-#include <sys/eventfd.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 
 #include "common/clock.h"
 
 namespace gleaner::agent {
 namespace {
 
-// Sources without a wake fd (X11, load, battery) are sampled this often; an
+// Sources without a wake handle (X11, load, battery) are sampled this often; an
 // X11 keystroke is therefore seen within a tick, the activity file at once.
-constexpr int kTickMs = 250;
+constexpr Millis kTick{250};
 
 }  // namespace
 
@@ -33,9 +29,9 @@ OwnerView Combine(const std::vector<ActivityReading>& readings) {
 
 Result<std::unique_ptr<OwnerMonitor>> OwnerMonitor::Create(std::vector<std::unique_ptr<ActivitySource>> sources,
                                                            Listener listener) {
-  UniqueFd stop(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
-  if (!stop.valid()) return Internal(std::string("cannot create an eventfd: ") + std::strerror(errno));
-  return std::unique_ptr<OwnerMonitor>(new OwnerMonitor(std::move(sources), std::move(listener), std::move(stop)));
+  auto stop = WaitableEvent::Create();
+  if (!stop.ok()) return stop.error();
+  return std::unique_ptr<OwnerMonitor>(new OwnerMonitor(std::move(sources), std::move(listener), std::move(*stop)));
 }
 
 OwnerMonitor::~OwnerMonitor() { Stop(); }
@@ -45,8 +41,7 @@ void OwnerMonitor::Start() {
 }
 
 void OwnerMonitor::Stop() {
-  uint64_t one = 1;
-  [[maybe_unused]] ssize_t n = ::write(stop_.get(), &one, sizeof one);
+  stop_->Set();
   if (thread_.joinable()) thread_.join();
 }
 
@@ -65,14 +60,13 @@ OwnerView OwnerMonitor::Sample() {
 }
 
 void OwnerMonitor::Loop() {
-  std::vector<pollfd> fds{{stop_.get(), POLLIN, 0}};
+  std::vector<WaitHandle> handles{stop_->handle()};  // first: a stop wins over news
   for (const auto& source : sources_) {
-    if (source->wake_fd() >= 0) fds.push_back({source->wake_fd(), POLLIN, 0});
+    if (source->wake_handle().valid()) handles.push_back(source->wake_handle());
   }
   for (;;) {
     listener_(Sample());
-    ::poll(fds.data(), fds.size(), kTickMs);
-    if (fds[0].revents != 0) return;
+    if (WaitForAny(handles, kTick) == 0) return;
   }
 }
 

@@ -1,6 +1,6 @@
 // OwnerMonitor runs the activity sources on a thread of its own, combines
 // their readings into one OwnerView and hands it to a listener on every tick
-// and at once when a source has news (inotify): yielding to the owner never
+// and at once when a source has news (its wake handle, e.g. inotify): yielding to the owner never
 // waits for the network or the agent loop. Start once; Stop from any thread.
 #pragma once
 
@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include "agent/executor/unique_fd.h"
+#include "agent/executor/waitable_event.h"
 #include "agent/owner/activity_source.h"
 #include "agent/policy.h"
 
@@ -27,14 +27,15 @@ class OwnerMonitor {
   void Stop();
 
  private:
-  OwnerMonitor(std::vector<std::unique_ptr<ActivitySource>> sources, Listener listener, UniqueFd stop)
+  OwnerMonitor(std::vector<std::unique_ptr<ActivitySource>> sources, Listener listener,
+               std::unique_ptr<WaitableEvent> stop)
       : sources_(std::move(sources)), listener_(std::move(listener)), stop_(std::move(stop)) {}
   void Loop();
   OwnerView Sample();
 
   std::vector<std::unique_ptr<ActivitySource>> sources_;  // monitor thread only
   const Listener listener_;
-  const UniqueFd stop_;  // eventfd
+  const std::unique_ptr<WaitableEvent> stop_;
   std::thread thread_;
 };
 

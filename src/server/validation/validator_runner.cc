@@ -7,7 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "agent/executor/kill_switch.h"
-#include "agent/executor/sandbox_probe.h"
+#include "agent/executor/posix/sandbox_probe.h"
 #include "agent/executor/task_control.h"
 #include "api/job_spec.h"
 #include "common/files.h"
@@ -142,7 +142,7 @@ std::string ValidatorRunner::Difference(const std::string& name, const BlobStore
   launch.stdout_path = run + ".out";
   launch.stderr_path = run + ".err";
   launch.output_cap = 64 << 10;
-  launch.timeout = agent::Millis(kValidatorTimeout);
+  launch.timeout = Millis(kValidatorTimeout);
   auto kill = agent::KillSwitch::Create();
   if (!kill.ok()) return "validator " + name + " could not run: " + kill.error().message;
   agent::TaskControl control(0);

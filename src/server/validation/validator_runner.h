@@ -20,7 +20,7 @@
 #include <set>
 #include <string>
 
-#include "agent/executor/process_driver.h"
+#include "agent/executor/posix/process_driver.h"
 #include "common/status.h"
 #include "server/blobs/blob_store.h"
 #include "server/store/records.h"

@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <thread>
 
-#include "agent/executor/process_driver.h"
+#include "agent/executor/posix/process_driver.h"
 #include "test_support.h"
 
 namespace gleaner::agent {

@@ -11,9 +11,10 @@
 #include <vector>
 
 #include "agent/executor/cpu_duty_cycle.h"
+#include "agent/executor/posix/cgroup_subtree.h"
 #include "agent/executor/resource_caps.h"
 #include "agent/executor/task_control.h"
-#include "agent/executor/task_processes.h"
+#include "agent/executor/posix/task_processes.h"
 #include "agent/owner/owner_guard.h"
 #include "common/clock.h"
 

@@ -15,7 +15,7 @@
 #include "agent/checkpoint/checkpoint_archive.h"
 #include "agent/checkpoint/checkpoint_outbox.h"
 #include "agent/checkpoint/checkpoint_uploader.h"
-#include "agent/executor/process_driver.h"
+#include "agent/executor/posix/process_driver.h"
 #include "agent/task_environment.h"
 #include "test_support.h"
 

@@ -6,7 +6,7 @@
 
 #include <fstream>
 
-#include "agent/owner/activity_file_source.h"
+#include "agent/owner/linux/activity_file_source.h"
 #include "agent/owner/owner_guard.h"
 #include "agent/owner/owner_monitor.h"
 #include "common/clock.h"

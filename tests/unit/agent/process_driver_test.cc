@@ -1,6 +1,6 @@
 // Real processes through ProcessDriver: exit codes, signals, captures, idle
 // priority, the task user, and that nothing of a killed task survives.
-#include "agent/executor/process_driver.h"
+#include "agent/executor/posix/process_driver.h"
 
 #include <gtest/gtest.h>
 #include <signal.h>

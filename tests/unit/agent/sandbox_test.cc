@@ -1,12 +1,12 @@
 // The pure parts of the sandbox: bubblewrap's command line and the rlimits a
 // task starts under.
-#include "agent/executor/sandbox.h"
+#include "agent/executor/posix/sandbox.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
-#include "agent/executor/task_limits.h"
+#include "agent/executor/posix/task_limits.h"
 
 namespace gleaner::agent {
 namespace {

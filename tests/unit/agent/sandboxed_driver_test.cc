@@ -19,9 +19,10 @@
 #include <sstream>
 #include <thread>
 
-#include "agent/executor/process_driver.h"
-#include "agent/executor/sandbox_probe.h"
-#include "agent/executor/task_limits.h"
+#include "agent/executor/posix/cgroup_subtree.h"
+#include "agent/executor/posix/process_driver.h"
+#include "agent/executor/posix/sandbox_probe.h"
+#include "agent/executor/posix/task_limits.h"
 #include "test_support.h"
 
 namespace gleaner::agent {

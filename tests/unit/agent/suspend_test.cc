@@ -9,7 +9,8 @@
 #include <sstream>
 #include <thread>
 
-#include "agent/executor/process_driver.h"
+#include "agent/executor/posix/cgroup_subtree.h"
+#include "agent/executor/posix/process_driver.h"
 #include "test_support.h"
 
 namespace gleaner::agent {

@@ -1,4 +1,4 @@
-#include "agent/executor/cgroup_freezer.h"
+#include "agent/executor/posix/cgroup_freezer.h"
 
 #include <fcntl.h>
 #include <poll.h>

@@ -12,8 +12,8 @@
 #include <optional>
 #include <string>
 
-#include "agent/executor/cgroup_subtree.h"
-#include "agent/executor/sandbox.h"
+#include "agent/executor/containment.h"
+#include "agent/executor/posix/sandbox.h"
 #include "agent/executor/task_driver.h"
 #include "agent/executor/task_user.h"
 
@@ -35,9 +35,10 @@ class ProcessDriver : public TaskDriver {
  public:
   // Makes this process a child subreaper (prctl), so processes a task forks and
   // orphans come back to us to be killed and reaped instead of to init. With
-  // `cgroups`, each task gets a freezable cgroup; without, it is suspended by
-  // stop signals to its process group. `slots` sizes RLIMIT_NPROC.
-  ProcessDriver(std::optional<TaskUser> task_user, std::unique_ptr<CgroupSubtree> cgroups,
+  // `containment` (a CgroupSubtree), each task gets a freezable cgroup;
+  // without, it is suspended by stop signals to its process group. `slots`
+  // sizes RLIMIT_NPROC.
+  ProcessDriver(std::optional<TaskUser> task_user, std::unique_ptr<Containment> containment,
                 SandboxConfig sandbox = {}, int64_t slots = 1);
 
   DriverCapabilities capabilities() const override;
@@ -45,7 +46,7 @@ class ProcessDriver : public TaskDriver {
 
  private:
   const std::optional<TaskUser> task_user_;
-  const std::unique_ptr<CgroupSubtree> cgroups_;
+  const std::unique_ptr<Containment> containment_;
   const SandboxConfig sandbox_;
   const int64_t slots_;
 };

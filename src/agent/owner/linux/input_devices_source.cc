@@ -1,4 +1,4 @@
-#include "agent/owner/input_devices_source.h"
+#include "agent/owner/linux/input_devices_source.h"
 
 #include <sys/stat.h>
 #include <unistd.h>

@@ -2,14 +2,14 @@
 
 #include <spdlog/spdlog.h>
 
-#include "agent/owner/activity_file_source.h"
-#include "agent/owner/cpu_load_source.h"
-#include "agent/owner/input_devices_source.h"
+#include "agent/owner/linux/activity_file_source.h"
+#include "agent/owner/linux/cpu_load_source.h"
+#include "agent/owner/linux/input_devices_source.h"
 #ifdef GLEANER_HAVE_SDBUS
-#include "agent/owner/logind_source.h"
+#include "agent/owner/linux/logind_source.h"
 #endif
-#include "agent/owner/power_source.h"
-#include "agent/owner/x11_idle_source.h"
+#include "agent/owner/linux/power_source.h"
+#include "agent/owner/linux/x11_idle_source.h"
 
 namespace gleaner::agent {
 namespace {

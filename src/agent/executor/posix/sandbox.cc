@@ -1,4 +1,4 @@
-#include "agent/executor/sandbox.h"
+#include "agent/executor/posix/sandbox.h"
 
 namespace gleaner::agent {
 

@@ -1,4 +1,4 @@
-#include "agent/executor/task_limits.h"
+#include "agent/executor/posix/task_limits.h"
 
 #include <algorithm>
 #include <cctype>

@@ -1,4 +1,4 @@
-#include "agent/owner/power_source.h"
+#include "agent/owner/linux/power_source.h"
 
 #include <filesystem>
 

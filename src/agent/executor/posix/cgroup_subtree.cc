@@ -1,4 +1,4 @@
-#include "agent/executor/cgroup_subtree.h"
+#include "agent/executor/posix/cgroup_subtree.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -118,7 +118,7 @@ Result<std::unique_ptr<CgroupSubtree>> CgroupSubtree::Open() {
   std::unique_ptr<CgroupSubtree> subtree(
       new CgroupSubtree(path, ListsController(available, "cpu"), ListsController(available, "memory")));
   // A probe task cgroup proves freezing is possible here before we rely on it.
-  auto probe = subtree->NewTaskCgroup();
+  auto probe = subtree->NewTaskContainer();
   if (!probe.ok()) return Unavailable(probe.error().message);
   return subtree;
 }
@@ -135,8 +135,10 @@ Status CgroupSubtree::SetMemoryMax(int64_t bytes) {
   return WriteCgroupFile(path_ + "/memory.max", bytes > 0 ? std::to_string(bytes) : "max");
 }
 
-Result<std::unique_ptr<CgroupFreezer>> CgroupSubtree::NewTaskCgroup() {
-  return CgroupFreezer::Create(path_ + "/task-" + std::to_string(next_task_++));
+Result<std::unique_ptr<TaskContainer>> CgroupSubtree::NewTaskContainer() {
+  auto created = CgroupFreezer::Create(path_ + "/task-" + std::to_string(next_task_++));
+  if (!created.ok()) return created.error();
+  return std::unique_ptr<TaskContainer>(std::move(*created));
 }
 
 }  // namespace gleaner::agent

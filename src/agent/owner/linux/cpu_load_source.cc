@@ -1,4 +1,4 @@
-#include "agent/owner/cpu_load_source.h"
+#include "agent/owner/linux/cpu_load_source.h"
 
 #include <algorithm>
 #include <filesystem>

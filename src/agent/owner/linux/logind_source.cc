@@ -1,4 +1,4 @@
-#include "agent/owner/logind_source.h"
+#include "agent/owner/linux/logind_source.h"
 
 #include <systemd/sd-bus.h>
 

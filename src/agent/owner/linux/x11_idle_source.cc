@@ -1,4 +1,4 @@
-#include "agent/owner/x11_idle_source.h"
+#include "agent/owner/linux/x11_idle_source.h"
 
 #include <dlfcn.h>
 

@@ -1,8 +1,8 @@
-#include "agent/executor/group_stopper.h"
+#include "agent/executor/posix/group_stopper.h"
 
 #include <csignal>
 
-#include "agent/executor/task_processes.h"
+#include "agent/executor/posix/task_processes.h"
 
 namespace gleaner::agent {
 

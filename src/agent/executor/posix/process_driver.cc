@@ -1,4 +1,4 @@
-#include "agent/executor/process_driver.h"
+#include "agent/executor/posix/process_driver.h"
 
 #include <fcntl.h>
 #include <grp.h>
@@ -18,10 +18,10 @@
 
 #include <spdlog/spdlog.h>
 
-#include "agent/executor/group_stopper.h"
-#include "agent/executor/process_supervisor.h"
-#include "agent/executor/task_limits.h"
-#include "agent/executor/task_processes.h"
+#include "agent/executor/posix/group_stopper.h"
+#include "agent/executor/posix/process_supervisor.h"
+#include "agent/executor/posix/task_limits.h"
+#include "agent/executor/posix/task_processes.h"
 
 namespace gleaner::agent {
 
@@ -188,21 +188,22 @@ Result<std::pair<UniqueFd, UniqueFd>> MakePipe() {
 
 }  // namespace
 
-ProcessDriver::ProcessDriver(std::optional<TaskUser> task_user, std::unique_ptr<CgroupSubtree> cgroups,
+ProcessDriver::ProcessDriver(std::optional<TaskUser> task_user, std::unique_ptr<Containment> containment,
                              SandboxConfig sandbox, int64_t slots)
-    : task_user_(std::move(task_user)), cgroups_(std::move(cgroups)), sandbox_(std::move(sandbox)),
+    : task_user_(std::move(task_user)), containment_(std::move(containment)), sandbox_(std::move(sandbox)),
       slots_(std::max<int64_t>(1, slots)) {
   ::prctl(PR_SET_CHILD_SUBREAPER, 1);
 }
 
 DriverCapabilities ProcessDriver::capabilities() const {
-  auto suspend = cgroups_ ? SuspendMethod::kFreezer : SuspendMethod::kSignals;
+  auto suspend = containment_ ? SuspendMethod::kWholeContainer : SuspendMethod::kEachProcess;
+  const char* words = containment_ ? "the cgroup v2 freezer" : "stop signals";
   switch (sandbox_.mode) {
-    case SandboxMode::kBubblewrap: return {"bubblewrap", Isolation::kNamespaces, suspend};
-    case SandboxMode::kUnsandboxed: return {"process", Isolation::kProcessGroup, suspend};
+    case SandboxMode::kBubblewrap: return {"bubblewrap", Isolation::kNamespaces, suspend, words};
+    case SandboxMode::kUnsandboxed: return {"process", Isolation::kProcessGroup, suspend, words};
     case SandboxMode::kRefuse: break;
   }
-  return {"none", Isolation::kUnavailable, suspend};
+  return {"none", Isolation::kUnavailable, suspend, words};
 }
 
 Result<TaskExit> ProcessDriver::Run(const TaskLaunch& launch, const KillSwitch& kill, TaskControl& control) {
@@ -223,9 +224,9 @@ Result<TaskExit> ProcessDriver::Run(const TaskLaunch& launch, const KillSwitch& 
   UniqueFd dev_null(::open("/dev/null", O_RDONLY | O_CLOEXEC));
   if (!dev_null.valid()) return Internal(std::string("cannot open /dev/null: ") + std::strerror(errno));
 
-  std::unique_ptr<CgroupFreezer> cgroup;
-  if (cgroups_) {
-    auto created = cgroups_->NewTaskCgroup();
+  std::unique_ptr<TaskContainer> cgroup;
+  if (containment_) {
+    auto created = containment_->NewTaskContainer();
     if (!created.ok()) return created.error();
     cgroup = std::move(*created);
   }
@@ -237,7 +238,7 @@ Result<TaskExit> ProcessDriver::Run(const TaskLaunch& launch, const KillSwitch& 
     limits.address_space = std::min(limits.address_space.value_or(cap), cap);
   }
   ChildPlan plan = MakeChildPlan(launch, task_user_ ? &*task_user_ : nullptr, sandbox_, limits);
-  plan.cgroup_procs_fd = cgroup ? cgroup->procs_fd() : -1;
+  plan.cgroup_procs_fd = cgroup ? static_cast<int>(cgroup->native_handle()) : -1;
   plan.stdin_fd = dev_null.get();
   plan.stdout_fd = out_pipe->second.get();
   plan.stderr_fd = err_pipe->second.get();

@@ -1,4 +1,4 @@
-#include "agent/executor/process_supervisor.h"
+#include "agent/executor/posix/process_supervisor.h"
 
 #include <poll.h>
 #include <sys/resource.h>
@@ -8,7 +8,7 @@
 #include <cerrno>
 #include <csignal>
 
-#include "agent/executor/task_processes.h"
+#include "agent/executor/posix/task_processes.h"
 #include "common/units.h"
 
 namespace gleaner::agent {
@@ -62,7 +62,7 @@ class Supervisor {
     };
     fds.reserve(4);
     long pid_slot = exited_ ? -1 : watch(pidfd_.get());
-    long kill_slot = exited_ || stopping_ ? -1 : watch(kill_.fd());
+    long kill_slot = exited_ || stopping_ ? -1 : watch(static_cast<int>(kill_.wait_handle().native));
     long out_slot = out_pipe_.valid() ? watch(out_pipe_.get()) : -1;
     long err_slot = err_pipe_.valid() ? watch(err_pipe_.get()) : -1;
 

@@ -1,4 +1,4 @@
-#include "agent/executor/task_processes.h"
+#include "agent/executor/posix/task_processes.h"
 
 #include <sys/wait.h>
 #include <unistd.h>

@@ -17,7 +17,7 @@ class ActivityFileSource : public ActivitySource {
 
   std::string name() const override { return "activity file " + path_; }
   Result<ActivityReading> Read(int64_t now_ms) override;
-  int wake_fd() const override { return inotify_.get(); }
+  WaitHandle wake_handle() const override { return {inotify_.get()}; }
 
  private:
   ActivityFileSource(std::string path, UniqueFd inotify) : path_(std::move(path)), inotify_(std::move(inotify)) {}

@@ -1,5 +1,6 @@
 // CgroupSubtree is the agent's own directory in the cgroup v2 hierarchy,
-// under the cgroup the agent runs in, where each task gets a CgroupFreezer.
+// under the cgroup the agent runs in, where each task gets a CgroupFreezer:
+// Linux's Containment (containment.h).
 // The v2 mount is found in /proc/self/mountinfo, so pure v2 (/sys/fs/cgroup)
 // and hybrid (/sys/fs/cgroup/unified) hosts both work; under systemd the
 // agent's unit needs Delegate=yes. Where the cpu and memory controllers reach
@@ -12,27 +13,27 @@
 #include <optional>
 #include <string>
 
-#include "agent/executor/cgroup_freezer.h"
+#include "agent/executor/containment.h"
+#include "agent/executor/posix/cgroup_freezer.h"
 
 namespace gleaner::agent {
 
-class CgroupSubtree {
+class CgroupSubtree : public Containment {
  public:
   // kUnavailable, saying why, where there is no writable cgroup v2.
   static Result<std::unique_ptr<CgroupSubtree>> Open();
-  ~CgroupSubtree();
+  ~CgroupSubtree() override;
 
   const std::string& path() const { return path_; }
-  Result<std::unique_ptr<CgroupFreezer>> NewTaskCgroup();
+  // A CgroupFreezer.
+  Result<std::unique_ptr<TaskContainer>> NewTaskContainer() override;
 
   // Whether cpu.max / memory.max can cap the subtree (the controller is
   // enabled for it by its parent).
-  bool has_cpu() const { return has_cpu_; }
-  bool has_memory() const { return has_memory_; }
-  // All tasks together get at most `percent` of `cores` CPUs' time; 0 or 100: no cap.
-  Status SetCpuMax(int64_t percent, int64_t cores);
-  // All tasks together use at most `bytes` of memory; 0: no cap.
-  Status SetMemoryMax(int64_t bytes);
+  bool can_cap_cpu() const override { return has_cpu_; }
+  bool can_cap_memory() const override { return has_memory_; }
+  Status SetCpuMax(int64_t percent, int64_t cores) override;  // cpu.max
+  Status SetMemoryMax(int64_t bytes) override;                // memory.max
 
  private:
   CgroupSubtree(std::string path, bool has_cpu, bool has_memory)

@@ -8,19 +8,20 @@
 #include <memory>
 #include <string>
 
-#include "agent/executor/pausable.h"
+#include "agent/executor/containment.h"
 #include "agent/executor/unique_fd.h"
 
 namespace gleaner::agent {
 
-class CgroupFreezer : public Pausable {
+class CgroupFreezer : public TaskContainer {
  public:
   // Makes the directory `path` (its parent must exist).
   static Result<std::unique_ptr<CgroupFreezer>> Create(std::string path);
   ~CgroupFreezer() override;
 
-  // Open for writing: a child writes "0" to it to move itself in.
+  // cgroup.procs, open for writing: a child writes "0" to it to move itself in.
   int procs_fd() const { return procs_.get(); }
+  std::intptr_t native_handle() const override { return procs_fd(); }
   Status Pause() override;
   Status Unpause() override;
 

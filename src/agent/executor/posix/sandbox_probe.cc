@@ -1,4 +1,4 @@
-#include "agent/executor/sandbox_probe.h"
+#include "agent/executor/posix/sandbox_probe.h"
 
 #include <unistd.h>
 
@@ -6,7 +6,7 @@
 #include <cstring>
 #include <filesystem>
 
-#include "agent/executor/process_driver.h"
+#include "agent/executor/posix/process_driver.h"
 #include "common/files.h"
 
 namespace gleaner::agent {

@@ -1,4 +1,4 @@
-#include "agent/owner/activity_file_source.h"
+#include "agent/owner/linux/activity_file_source.h"
 
 #include <sys/inotify.h>
 #include <sys/stat.h>
