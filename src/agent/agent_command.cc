@@ -191,25 +191,13 @@ Status RunStages(const AgentFlags& flags, StopSignals& signals) {
   return Serve(flags, *settings, *host, **state, std::move(*sources), facts, signals);
 }
 
-// The one place a failure becomes its log line and exit code: status.h's
-// table, except that the agent exits 1, as it always has, for what it did not
-// find or what conflicted (a server's 404 while enrolling), which is not the
-// operator's usage.
-int ExitCodeOfAgentFailure(const Error& error) {
-  switch (error.code) {
-    case ErrorCode::kNotFound:
-    case ErrorCode::kConflict:
-    case ErrorCode::kPayloadTooLarge: return kExitFailed;
-    default: return ExitCodeOf(error.code);
-  }
-}
-
+// The one place a failure becomes its log line and exit code (status.h's table).
 int RunAgent(const AgentFlags& flags) {
   StopSignals signals;  // first, before any thread exists
   Status run = RunStages(flags, signals);
   if (run.ok()) return kExitOk;
   spdlog::error("{}", run.message());
-  return ExitCodeOfAgentFailure(run.error());
+  return ExitCodeOf(run.code());
 }
 
 }  // namespace
