@@ -56,7 +56,7 @@ DPKG=(dpkg --root="$R" --force-script-chrootless --force-depends --log=/dev/null
 grep -q '^gleaner:' "$R/etc/passwd" || fail "postinst did not create the gleaner account"
 conffiles="$(dpkg-query --admindir="$R/var/lib/dpkg" -W -f='${Conffiles}\n' gleaner-server gleaner-agent)"
 grep -q '/etc/gleaner/server.toml' <<<"$conffiles" || fail "server.toml is not a conffile: $conffiles"
-grep -q '/etc/default/gleaner-agent' <<<"$conffiles" || fail "/etc/default/gleaner-agent is not a conffile"
+grep -q '/etc/gleaner/agent.toml' <<<"$conffiles" || fail "agent.toml is not a conffile: $conffiles"
 
 step "systemd-analyze verify"
 # Offline, in a root of this machine's units (for the targets ours name),
@@ -75,6 +75,11 @@ if command -v systemd-analyze >/dev/null && [[ -d /lib/systemd/system ]]; then
 else
   echo "systemd-analyze is missing: unit files not verified"
 fi
+
+step "gleaner agent --config --check, as its unit runs it"
+[[ $(sed -n 's/^ExecStart=//p' "$UNITS/gleaner-agent.service") == "/usr/bin/gleaner agent --config /etc/gleaner/agent.toml" ]] ||
+  fail "the agent's ExecStart is not what this test checks"
+"$R/usr/bin/gleaner" agent --config "$R/etc/gleaner/agent.toml" --check || fail "the shipped agent.toml does not pass --check"
 
 step "gleaner server --config --check"
 config="$R/etc/gleaner/server.toml"
