@@ -5,21 +5,21 @@
 
 #include "command.h"
 #include "server/backup/backup.h"
-#include "server/store/sqlite_maintenance.h"
-#include "server/store/sqlite_store.h"
+#include "server/store/store_location.h"
 
 namespace gleaner::server {
 
 namespace {
 
 int RunCheck(const std::string& data) {
-  auto check = CheckSqliteDatabase(data + "/gleaner.db");
+  StoreLocation location{data};
+  auto check = OpenStoreMaintenance(location)->Check();
   if (!check.ok()) {
     std::cerr << "check: " << check.error().message << "\n";
-    return check.error().code == ErrorCode::kNotFound ? kExitUsage : kExitFailed;
+    return ExitCodeOf(check.error().code);
   }
   auto blobs = BlobStore::Open(data + "/blobs");
-  auto store = SqliteStore::Open(data + "/gleaner.db");
+  auto store = OpenStore(location);
   if (!blobs.ok() || !store.ok()) {
     std::cerr << "check: cannot open the data directory '" << data << "'\n";
     return kExitFailed;
@@ -42,12 +42,10 @@ int RunCheck(const std::string& data) {
 }
 
 int RunRestore(const std::string& from, const std::string& data) {
-  auto restored = RestoreBackup(from, data);
+  auto restored = RestoreBackup(from, StoreLocation{data});
   if (!restored.ok()) {
     std::cerr << "restore: " << restored.error().message << "\n";
-    bool user_error = restored.error().code == ErrorCode::kInvalidArgument ||
-                      restored.error().code == ErrorCode::kConflict;
-    return user_error ? kExitUsage : kExitFailed;
+    return ExitCodeOf(restored.error().code);
   }
   std::cout << "restored " << restored->jobs << " jobs, " << restored->task_rows << " task rows and "
             << restored->blobs << " blobs into " << data << "\n"

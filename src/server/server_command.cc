@@ -18,6 +18,7 @@
 
 #include "command.h"
 #include "common/files.h"
+#include "common/host_port.h"
 #include "common/secrets.h"
 #include "common/sha256.h"
 #include "common/units.h"
@@ -32,7 +33,7 @@
 #include "server/http/http_listener.h"
 #include "server/server_config.h"
 #include "server/store/committer.h"
-#include "server/store/sqlite_store.h"
+#include "server/store/store_location.h"
 #include "server/auth/audit.h"
 #include "server/tls/certificate_authority.h"
 #include "server/tls/server_names.h"
@@ -65,11 +66,8 @@ Result<std::unique_ptr<ValidatorRunner>> PrepareValidators(const ServerOptions& 
 // "HOST:PORT" of --listen → HOST without brackets ("" when malformed; the
 // listener reports that).
 std::string ListenHost(const std::string& listen) {
-  auto colon = listen.rfind(':');
-  if (colon == std::string::npos) return "";
-  std::string host = listen.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  return host;
+  auto split = SplitHostPort(listen);
+  return split ? split->host : "";
 }
 
 // Samples kept for the console's charts: one hour at one every 2 s.
@@ -150,6 +148,7 @@ struct ServerState {
   int lock_fd;  // held, never closed: the data directory is ours until the process exits
   std::unique_ptr<Store> store;
   std::unique_ptr<Store> reader;  // the console's read-only connection
+  std::unique_ptr<StoreMaintenance> maintenance;  // backups
   BlobStore blobs;
   std::unique_ptr<ValidatorRunner> validators;  // null when the admin installed none
   std::unique_ptr<Scheduler> scheduler;
@@ -164,7 +163,8 @@ Result<ServerState> OpenState(ServerSettings& settings) {
   auto lock = LockDataDir(data);
   if (!lock.ok()) return lock.error();
 
-  auto store = SqliteStore::Open(data + "/gleaner.db");
+  StoreLocation location{data};
+  auto store = OpenStore(location);
   if (!store.ok()) return store.error();
   auto blobs = BlobStore::Open(data + "/blobs");
   if (!blobs.ok()) return blobs.error();
@@ -176,12 +176,12 @@ Result<ServerState> OpenState(ServerSettings& settings) {
   if (*validators) settings.scheduler.validators = (*validators)->names();
   auto scheduler = std::make_unique<Scheduler>(settings.scheduler);
   scheduler->Restore(*snapshot, NowUnixMillis());
-  spdlog::info("state rebuilt from {}/gleaner.db in {} ms: {} jobs, {} hosts, {} attempts in flight", data,
+  spdlog::info("state rebuilt from {} in {} ms: {} jobs, {} hosts, {} attempts in flight", location.Describe(),
                std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count(),
                snapshot->jobs.size(), snapshot->hosts.size(), scheduler->live_attempts());
-  auto reader = SqliteStore::OpenReadOnly(data + "/gleaner.db");
+  auto reader = OpenStoreReader(location);
   if (!reader.ok()) return reader.error();
-  return ServerState{*lock, std::move(*store), std::move(*reader), std::move(*blobs),
+  return ServerState{*lock, std::move(*store), std::move(*reader), OpenStoreMaintenance(location), std::move(*blobs),
                      std::move(*validators), std::move(scheduler)};
 }
 
@@ -213,7 +213,7 @@ struct ServerServices {
         sampler(ioc, coordinator, samples, kSamplePeriod),
         reports(std::move(state.reader)),
         console(coordinator, committer, reports, samples, kSamplePeriod),
-        handlers(coordinator, state.blobs, console, reports, opt.data + "/gleaner.db"),
+        handlers(coordinator, state.blobs, console, reports, BackupSource{*state.maintenance, state.blobs, opt.data}),
         listener(ioc, handlers, std::move(tls), Limits(opt)),
         comparer(ioc, coordinator, state.blobs, state.validators.get(), std::chrono::milliseconds(200)) {}
 
@@ -264,7 +264,7 @@ Status Serve(const ServerOptions& opt, ServerState& state) {
   ServerServices services(opt, state, identity->tls);
   GLEANER_RETURN_IF_ERROR(services.listener.Start(opt.listen));
   const std::string bound = services.listener.bound_address();
-  names = NameServer(listen_host, std::stoi(bound.substr(bound.rfind(':') + 1)), opt.advertise, machine);
+  names = NameServer(listen_host, std::stoi(SplitHostPort(bound)->port), opt.advertise, machine);
   if (!names.ok()) return names.error();
   std::string url = (opt.insecure_http ? "http://" : "https://") + names->advertised;
   services.handlers.SetAdvertisedServer(url, identity->ca_sha256);

@@ -1,6 +1,8 @@
 // Fuzzes routing and authorisation: "METHOD\nPATH" in, a route or a clear
-// error out. Every route has a name, every role either may call it or gets a
-// reason, and every error becomes a JSON body that decodes again.
+// error out. Every route is a row of the table for that method and has a
+// name, every role either may call it or gets a reason, and every error
+// becomes a JSON body that decodes again.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -47,6 +49,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   Require(std::string(RouteName(route->id)) != "unknown", "a route without a name");
+  auto rows = Routes();
+  Require(std::any_of(rows.begin(), rows.end(), [&](const RouteSpec& r) { return r.id == route->id && method == r.method; }),
+          "a route matched for a method none of its rows has");
   switch (route->id) {
     case RouteId::kBlobHead:
     case RouteId::kBlobGet:

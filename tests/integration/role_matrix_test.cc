@@ -1,12 +1,14 @@
-// The role x endpoint matrix against a real server over HTTP: every endpoint
-// called with a token of each role (and none) answers 2xx (or 404 for an
-// object that is not there), 403 with a JSON reason, or 401 — as the table
-// below, written from the security model, says. And a submitter sees,
-// cancels and lists only its own jobs.
+// The role x endpoint matrix against a real server over HTTP: every route
+// called with a token of each role (and none) answers 2xx, 403 with a JSON
+// reason, or 401 — as the server's route table (server/http/routes.h) says,
+// narrowed where a handler looks further (reading blobs). The table itself is
+// checked against the security model in tests/unit/server/route_matrix_test.cc.
+// And a submitter sees, cancels and lists only its own jobs.
 #include <gtest/gtest.h>
 
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -14,6 +16,7 @@
 #include "api/json.h"
 #include "client/http_client.h"
 #include "common/sha256.h"
+#include "server/http/routes.h"
 #include "harness.h"
 
 namespace gleaner::testing {
@@ -21,6 +24,15 @@ namespace {
 
 enum Caller { kAdmin, kSubmitter, kViewer, kJoinToken, kHost, kNone, kCallers };
 const char* const kCallerNames[] = {"admin", "submitter", "viewer", "agent join token", "enrolled agent", "no token"};
+constexpr server::Callers kCallerBits[] = {server::kCallerAdmin,     server::kCallerSubmitter, server::kCallerViewer,
+                                           server::kCallerJoinToken, server::kCallerHost,      server::kCallerAnyone};
+
+// "YYYNYN": who the route table lets call `id`, in the order of Caller.
+std::string TableSays(server::RouteId id) {
+  std::string who;
+  for (server::Callers bit : kCallerBits) who += (server::SpecOf(id).access.callers & bit) ? 'Y' : 'N';
+  return who;
+}
 
 class RoleMatrix : public ::testing::Test {
  protected:
@@ -74,49 +86,61 @@ TEST_F(RoleMatrix, EveryEndpointForEveryCaller) {
   std::string job = std::to_string(alice_job_);
   int n = 0;
   auto fresh = [&] { return std::to_string(n++); };
+  // The second column is "" where the route table decides alone, or who a
+  // handler lets through of those the table admits.
   // clang-format off
   std::vector<std::tuple<std::string, std::string, std::function<std::pair<std::string, std::string>(Caller)>>> calls = {
     //                                   adm sub vie joi hos none
-    {"GET /healthz",                     "YYYYYY", [&](Caller) { return std::pair{"/healthz", ""}; }},
-    {"GET /metrics",                     "YYYYYY", [&](Caller) { return std::pair{"/metrics", ""}; }},
-    {"GET /",                            "YYYYYY", [&](Caller) { return std::pair{"/", ""}; }},
-    {"GET whoami",                       "YYYYYN", [&](Caller) { return std::pair{"/api/v1/whoami", ""}; }},
-    {"POST enroll",                      "NNNYNN", [&](Caller) { return std::pair{"/api/v1/agents/enroll",
+    {"GET /healthz",                     "", [&](Caller) { return std::pair{"/healthz", ""}; }},
+    {"GET /metrics",                     "", [&](Caller) { return std::pair{"/metrics", ""}; }},
+    {"GET /",                            "", [&](Caller) { return std::pair{"/", ""}; }},
+    {"GET whoami",                       "", [&](Caller) { return std::pair{"/api/v1/whoami", ""}; }},
+    {"POST enroll",                      "", [&](Caller) { return std::pair{"/api/v1/agents/enroll",
                                            R"({"facts":{"hostname":"matrix-)" + fresh() + R"("},"slots":1})"}; }},
-    {"POST sync",                        "NNNNYN", [&](Caller) { return std::pair{"/api/v1/agents/sync", R"({"free_slots":0,"slots":1})"}; }},
-    {"HEAD blob",                        "YYYNYN", [&](Caller) { return std::pair{"/api/v1/blobs/" + sha, ""}; }},
+    {"POST sync",                        "", [&](Caller) { return std::pair{"/api/v1/agents/sync", R"({"free_slots":0,"slots":1})"}; }},
+    {"HEAD blob",                        "", [&](Caller) { return std::pair{"/api/v1/blobs/" + sha, ""}; }},
     // An agent reads only the inputs and checkpoints of the tasks it runs now; this blob is none of them.
     // A submitter reads a blob only as a file of its own job, named in the query.
     {"GET blob",                         "YNYNNN", [&](Caller) { return std::pair{"/api/v1/blobs/" + sha, ""}; }},
     {"GET blob as a job's input",        "YYYNNN", [&](Caller) { return std::pair{"/api/v1/blobs/" + sha + "?job=" + job, ""}; }},
-    {"PUT blob",                         "YYNNYN", [&](Caller c) { return std::pair{"/api/v1/blobs/" + Sha256Hex(kCallerNames[c]), std::string(kCallerNames[c])}; }},
-    {"POST jobs",                        "YYNNNN", [&](Caller) { return std::pair{"/api/v1/jobs", R"({"command":["true"]})"}; }},
-    {"GET jobs",                         "YYYNNN", [&](Caller) { return std::pair{"/api/v1/jobs", ""}; }},
-    {"GET job",                          "YYYNNN", [&](Caller) { return std::pair{"/api/v1/jobs/" + job, ""}; }},
-    {"GET job tasks",                    "YYYNNN", [&](Caller) { return std::pair{"/api/v1/jobs/" + job + "/tasks", ""}; }},
-    {"POST job cancel",                  "YYNNNN", [&](Caller) { return std::pair{"/api/v1/jobs/" + std::to_string(Submit(tokens_[kSubmitter])) + "/cancel", ""}; }},
-    {"GET hosts",                        "YYYNNN", [&](Caller) { return std::pair{"/api/v1/hosts", ""}; }},
-    {"GET report",                       "YYYNNN", [&](Caller) { return std::pair{"/api/v1/report", ""}; }},
-    {"GET stats",                        "YYYNNN", [&](Caller) { return std::pair{"/api/v1/stats", ""}; }},
-    {"GET policy",                       "YYYNNN", [&](Caller) { return std::pair{"/api/v1/policy", ""}; }},
-    {"PUT policy",                       "YNNNNN", [&](Caller) { return std::pair{"/api/v1/policy", api::Encode(api::Policy{})}; }},
-    {"POST tokens",                      "YNNNNN", [&](Caller) { return std::pair{"/api/v1/tokens", R"({"role":"viewer","name":"v-)" + fresh() + R"("})"}; }},
-    {"GET tokens",                       "YNNNNN", [&](Caller) { return std::pair{"/api/v1/tokens", ""}; }},
-    {"POST token revoke",                "YNNNNN", [&](Caller) { std::string name = "doomed-" + fresh(); NewToken("viewer", name);
-                                                                 return std::pair{"/api/v1/tokens/" + name + "/revoke", ""}; }},
-    {"POST host revoke",                 "YNNNNN", [&](Caller) { Enroll("victim-" + fresh());
-                                                                 return std::pair{"/api/v1/hosts/" + std::to_string(host_ids_.back()) + "/revoke", ""}; }},
-    {"POST host release",                "YNNNNN", [&](Caller) { return std::pair{"/api/v1/hosts/" + std::to_string(host_ids_.front()) + "/release", ""}; }},
-    {"GET audit",                        "YNNNNN", [&](Caller) { return std::pair{"/api/v1/audit", ""}; }},
-    {"POST backup",                      "YNNNNN", [&](Caller) { return std::pair{"/api/v1/admin/backup",
+    {"PUT blob",                         "", [&](Caller c) { return std::pair{"/api/v1/blobs/" + Sha256Hex(kCallerNames[c]), std::string(kCallerNames[c])}; }},
+    {"POST jobs",                        "", [&](Caller) { return std::pair{"/api/v1/jobs", R"({"command":["true"]})"}; }},
+    {"GET jobs",                         "", [&](Caller) { return std::pair{"/api/v1/jobs", ""}; }},
+    {"GET job",                          "", [&](Caller) { return std::pair{"/api/v1/jobs/" + job, ""}; }},
+    {"GET job tasks",                    "", [&](Caller) { return std::pair{"/api/v1/jobs/" + job + "/tasks", ""}; }},
+    {"POST job cancel",                  "", [&](Caller) { return std::pair{"/api/v1/jobs/" + std::to_string(Submit(tokens_[kSubmitter])) + "/cancel", ""}; }},
+    {"GET hosts",                        "", [&](Caller) { return std::pair{"/api/v1/hosts", ""}; }},
+    {"GET report",                       "", [&](Caller) { return std::pair{"/api/v1/report", ""}; }},
+    {"GET stats",                        "", [&](Caller) { return std::pair{"/api/v1/stats", ""}; }},
+    {"GET policy",                       "", [&](Caller) { return std::pair{"/api/v1/policy", ""}; }},
+    {"PUT policy",                       "", [&](Caller) { return std::pair{"/api/v1/policy", api::Encode(api::Policy{})}; }},
+    {"POST tokens",                      "", [&](Caller) { return std::pair{"/api/v1/tokens", R"({"role":"viewer","name":"v-)" + fresh() + R"("})"}; }},
+    {"GET tokens",                       "", [&](Caller) { return std::pair{"/api/v1/tokens", ""}; }},
+    {"POST token revoke",                "", [&](Caller) { std::string name = "doomed-" + fresh(); NewToken("viewer", name);
+                                                           return std::pair{"/api/v1/tokens/" + name + "/revoke", ""}; }},
+    {"POST host revoke",                 "", [&](Caller) { Enroll("victim-" + fresh());
+                                                           return std::pair{"/api/v1/hosts/" + std::to_string(host_ids_.back()) + "/revoke", ""}; }},
+    {"POST host release",                "", [&](Caller) { return std::pair{"/api/v1/hosts/" + std::to_string(host_ids_.front()) + "/release", ""}; }},
+    {"GET audit",                        "", [&](Caller) { return std::pair{"/api/v1/audit", ""}; }},
+    {"POST backup",                      "", [&](Caller) { return std::pair{"/api/v1/admin/backup",
                                            R"({"to":")" + grid_.dir() / ("backup-" + fresh()) + R"("})"}; }},
   };
   // clang-format on
-  for (auto& [what, who, request] : calls) {
+  std::set<server::RouteId> called;
+  for (auto& [what, narrowed, request] : calls) {
     std::string method = what.substr(0, what.find(' '));
-    ASSERT_EQ(who.size(), static_cast<size_t>(kCallers)) << what;
+    std::string table, who;
     for (int c = 0; c < kCallers; ++c) {
       auto [target, body] = request(static_cast<Caller>(c));
+      if (c == 0) {
+        auto route = server::MatchRoute(method, target.substr(0, target.find('?')));
+        ASSERT_TRUE(route.ok()) << what << ": " << route.error().message;
+        called.insert(route->id);
+        table = TableSays(route->id);
+        who = narrowed.empty() ? table : narrowed;
+        ASSERT_EQ(who.size(), static_cast<size_t>(kCallers)) << what;
+      }
+      ASSERT_TRUE(who[c] == 'N' || table[c] == 'Y') << what << ": a handler cannot admit whom the table refuses";
       auto r = Http(static_cast<Caller>(c)).Send(method, target, body);
       std::string where = what + " as " + kCallerNames[c];
       ASSERT_TRUE(r.ok()) << where << ": " << r.error().message;
@@ -132,6 +156,9 @@ TEST_F(RoleMatrix, EveryEndpointForEveryCaller) {
       EXPECT_EQ(error->code, c == kNone ? "unauthenticated" : "permission_denied") << where;
       EXPECT_GT(error->message.size(), 20u) << where << ": a refusal says why";
     }
+  }
+  for (const server::RouteSpec& spec : server::Routes()) {
+    EXPECT_TRUE(called.count(spec.id)) << spec.name << " (" << spec.method << " " << spec.pattern << ") is never called";
   }
 }
 

@@ -6,8 +6,6 @@
 
 #include "common/clock.h"
 #include "common/files.h"
-#include "server/store/sqlite_maintenance.h"
-#include "server/store/sqlite_store.h"
 
 namespace gleaner::server {
 
@@ -16,7 +14,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kManifest = "BACKUP.json";
-constexpr const char* kDatabase = "gleaner.db";
 
 Status RequireEmptyDir(const std::string& dir, const char* what) {
   std::error_code ec;
@@ -36,12 +33,6 @@ Status CopyBlob(const std::string& from, const std::string& sha256, const BlobSt
   fs::copy_file(from, temp, ec);
   if (ec) return Internal("cannot copy blob " + sha256 + ": " + ec.message());
   return to.Commit(temp, sha256);
-}
-
-Result<Snapshot> LoadSnapshot(const std::string& db_path) {
-  auto store = SqliteStore::Open(db_path);
-  if (!store.ok()) return store.error();
-  return (*store)->LoadAll();
 }
 
 }  // namespace
@@ -79,14 +70,13 @@ Status CopyCertificateAuthority(const std::string& from_dir, const std::string& 
 
 }  // namespace
 
-Result<api::BackupResponse> TakeBackup(const std::string& db_path, const BlobStore& blobs, const std::string& to) {
+Result<api::BackupResponse> TakeBackup(const BackupSource& from, const std::string& to) {
   GLEANER_RETURN_IF_ERROR(RequireEmptyDir(to, "backup directory"));
-  std::string db_copy = to + "/" + kDatabase;
-  GLEANER_RETURN_IF_ERROR(BackupSqliteDatabase(db_path, db_copy));
   // Blobs are immutable and stored before anything refers to them, so every
   // blob the snapshot names is there to copy, whatever happened since.
-  auto snapshot = LoadSnapshot(db_copy);
+  auto snapshot = from.store.BackupInto(to);
   if (!snapshot.ok()) return snapshot.error();
+  const BlobStore& blobs = from.blobs;
   auto target = BlobStore::Open(to + "/blobs");
   if (!target.ok()) return target.error();
   api::BackupResponse summary{to, static_cast<int64_t>(snapshot->jobs.size()),
@@ -97,7 +87,7 @@ Result<api::BackupResponse> TakeBackup(const std::string& db_path, const BlobSto
     summary.blobs++;
     summary.blob_bytes += static_cast<int64_t>(fs::file_size(blobs.PathOf(sha)));
   }
-  GLEANER_RETURN_IF_ERROR(CopyCertificateAuthority(fs::path(db_path).parent_path().string(), to));
+  GLEANER_RETURN_IF_ERROR(CopyCertificateAuthority(from.data_dir, to));
   nlohmann::json manifest = {{"format", 1},           {"created_at", NowUnixMillis()},
                              {"jobs", summary.jobs},  {"task_rows", summary.task_rows},
                              {"blobs", summary.blobs}, {"blob_bytes", summary.blob_bytes}};
@@ -105,18 +95,18 @@ Result<api::BackupResponse> TakeBackup(const std::string& db_path, const BlobSto
   return summary;
 }
 
-Result<api::BackupResponse> RestoreBackup(const std::string& from, const std::string& data_dir) {
+Result<api::BackupResponse> RestoreBackup(const std::string& from, const StoreLocation& into) {
+  const std::string& data_dir = into.data_dir;
   if (!fs::exists(from + "/" + kManifest)) {
     return InvalidArgument("'" + from + "' is not a complete backup (no " + kManifest +
                            "); it may have been interrupted — take a new one with `gleaner backup`");
   }
   GLEANER_RETURN_IF_ERROR(RequireEmptyDir(data_dir, "data directory"));
-  std::string db = data_dir + "/" + kDatabase;
-  GLEANER_RETURN_IF_ERROR(BackupSqliteDatabase(from + "/" + kDatabase, db));
+  auto store = OpenStoreMaintenance(into);
+  auto snapshot = store->RestoreFrom(from);
+  if (!snapshot.ok()) return snapshot.error();
   auto blobs = BlobStore::Open(data_dir + "/blobs");
   if (!blobs.ok()) return blobs.error();
-  auto snapshot = LoadSnapshot(db);
-  if (!snapshot.ok()) return snapshot.error();
   auto source = BlobStore::Open(from + "/blobs");
   if (!source.ok()) return source.error();
   api::BackupResponse summary{data_dir, static_cast<int64_t>(snapshot->jobs.size()),
@@ -128,7 +118,7 @@ Result<api::BackupResponse> RestoreBackup(const std::string& from, const std::st
     summary.blob_bytes += static_cast<int64_t>(fs::file_size(source->PathOf(sha)));
   }
   GLEANER_RETURN_IF_ERROR(CopyCertificateAuthority(from, data_dir));
-  auto check = CheckSqliteDatabase(db);
+  auto check = store->Check();
   if (!check.ok()) return check.error();
   if (!check->problems.empty()) return Internal("the restored database fails its check: " + check->problems.front());
   return summary;

@@ -51,20 +51,7 @@ Result<int64_t> ParseStatsSince(const std::string& query) {
 
 }  // namespace
 
-asio::awaitable<Response> ConsoleHandlers::Handle(const Request& request, const Route& route, const Principal& who) {
-  switch (route.id) {
-    case RouteId::kAsset:
-      co_return ServeAsset(request);
-    case RouteId::kMetrics:
-      co_return co_await Metrics();
-    case RouteId::kReport:
-      co_return co_await Report(request, who);
-    case RouteId::kStats:
-      co_return Stats(request);
-    default:
-      co_return Response::FromError(Internal("not a console route"));
-  }
-}
+Response ConsoleHandlers::Asset(const Request& request) const { return ServeAsset(request); }
 
 asio::awaitable<Response> ConsoleHandlers::Metrics() {
   auto sample = [](Scheduler& s, Batch&, int64_t now) { return SampleGrid(s, now); };

@@ -14,7 +14,6 @@
 #include "server/console/sample_ring.h"
 #include "server/coordinator.h"
 #include "server/http/request.h"
-#include "server/http/routes.h"
 
 namespace gleaner::server {
 
@@ -25,15 +24,15 @@ class ConsoleHandlers {
       : coordinator_(coordinator), committer_(committer), reports_(reports), samples_(samples),
         sample_period_(sample_period) {}
 
-  // REQUIRES: `route` is one of kReport, kStats, kMetrics, kAsset.
-  boost::asio::awaitable<Response> Handle(const Request& request, const Route& route, const Principal& who);
-  RequestMetrics& request_metrics() { return request_metrics_; }
-
- private:
+  // The console's routes (RouteId::kAsset, kMetrics, kReport, kStats).
+  Response Asset(const Request& request) const;
   boost::asio::awaitable<Response> Metrics();
   boost::asio::awaitable<Response> Report(const Request& request, const Principal& who);
   // GET /stats[?since=<Unix ms>]: the samples taken after `since`, or all.
   Response Stats(const Request& request) const;
+  RequestMetrics& request_metrics() { return request_metrics_; }
+
+ private:
 
   Coordinator& coordinator_;
   const Committer& committer_;

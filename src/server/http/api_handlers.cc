@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <charconv>
 #include <filesystem>
 
@@ -35,6 +36,9 @@ Status CheckJobAccess(const Scheduler& s, int64_t job_id, const Principal& who) 
   if (!job.ok() || MaySee(who, job->owner)) return job.status();
   return NotFound("job " + std::to_string(job_id) + " does not exist; `gleaner jobs` lists them");
 }
+
+// A handler's answer that needs no waiting.
+asio::awaitable<Response> Ready(Response response) { co_return response; }
 
 }  // namespace
 
@@ -86,122 +90,157 @@ asio::awaitable<void> ApiHandlers::AuditRefusal(const Request& request, const Pr
 }
 
 asio::awaitable<Response> ApiHandlers::Handle(Request request, Admission admission) {
-  const Route& route = admission.route;
-  const Principal& who = admission.principal;
-  switch (route.id) {
-    case RouteId::kHealth:
-      co_return Response::Json(200, R"({"status":"ok"})");
-    case RouteId::kEnroll:
-      co_return co_await Enroll(request, admission);
-    case RouteId::kSync:
-      co_return co_await Sync(request, who);
-    case RouteId::kBlobHead:
-    case RouteId::kBlobGet: {
-      if (route.id == RouteId::kBlobGet && who.host_id != 0) {
-        // HEAD only says whether to upload; reading content is for the tasks it runs.
-        auto may_read = [host = who.host_id, sha = route.sha256](Scheduler& s, Batch&, int64_t) {
-          return s.HostMayRead(host, sha);
-        };
-        if (!co_await coordinator_.Run<bool>(may_read)) {
-          Error refused = PermissionDenied("an agent reads only the inputs and checkpoints of the tasks it runs now");
-          co_await AuditRefusal(request, who, refused);
-          co_return Response::FromError(refused);
-        }
-      }
-      if (route.id == RouteId::kBlobGet && who.role == api::Role::kSubmitter && who.host_id == 0) {
-        Status readable = co_await CheckSubmitterBlobRead(request, who, route.sha256);
-        if (!readable.ok()) {
-          if (readable.code() == ErrorCode::kPermissionDenied) co_await AuditRefusal(request, who, readable.error());
-          co_return Response::FromError(readable.error());
-        }
-      }
-      if (!blobs_.Contains(route.sha256)) co_return Response::FromError(NotFound("no blob " + route.sha256));
-      Response r{200, "", "application/octet-stream", "", {}};
-      if (route.id == RouteId::kBlobGet) r.file_path = blobs_.PathOf(route.sha256);
-      co_return r;
-    }
-    case RouteId::kBlobPut:
-      co_return PutBlob(request, route.sha256);
-    case RouteId::kSubmitJob:
-      co_return co_await SubmitJob(request, who);
-    case RouteId::kListJobs: {
-      auto list = [who](Scheduler& s, Batch&, int64_t) {
-        api::JobList jobs = s.ListJobs();
-        std::erase_if(jobs.jobs, [&](const api::JobView& j) { return !MaySee(who, j.owner); });
-        return Response::Json(200, api::Encode(jobs));
-      };
-      co_return co_await coordinator_.Run<Response>(list);
-    }
-    case RouteId::kGetJob: {
-      auto get = [id = route.job_id, who](Scheduler& s, Batch&, int64_t) {
-        Status access = CheckJobAccess(s, id, who);
-        if (!access.ok()) return Response::FromError(access.error());
-        return JsonOrError(s.GetJob(id));
-      };
-      co_return co_await coordinator_.Run<Response>(get);
-    }
-    case RouteId::kListTasks: {
-      auto list = [id = route.job_id, who](Scheduler& s, Batch&, int64_t) {
-        Status access = CheckJobAccess(s, id, who);
-        if (!access.ok()) return Response::FromError(access.error());
-        return JsonOrError(s.ListTasks(id));
-      };
-      co_return co_await coordinator_.Run<Response>(list);
-    }
-    case RouteId::kCancelJob: {
-      auto cancel = [id = route.job_id, who, peer = request.peer](Scheduler& s, Batch& out, int64_t now) {
-        Status access = CheckJobAccess(s, id, who);
-        if (!access.ok()) return Response::FromError(access.error());
-        auto cancelled = s.Cancel(id, now, out);
-        if (cancelled.ok()) out.audit.push_back(AuditOf(who, peer, "job.cancel", "job " + std::to_string(id), "", now));
-        return JsonOrError(cancelled);
-      };
-      auto response = co_await coordinator_.Run<Response>(cancel);
-      if (response.status == 200) spdlog::info("job {} cancelled by {}", route.job_id, who.name);
-      co_return response;
-    }
-    case RouteId::kListHosts: {
-      auto list = [](Scheduler& s, Batch&, int64_t now) { return Response::Json(200, api::Encode(s.ListHosts(now))); };
-      co_return co_await coordinator_.Run<Response>(list);
-    }
-    case RouteId::kCreateToken:
-      co_return co_await CreateToken(request, who);
-    case RouteId::kListTokens:
-      co_return co_await ListTokens();
-    case RouteId::kRevokeToken:
-      co_return co_await RevokeToken(request, route.token, who);
-    case RouteId::kRevokeHost:
-      co_return co_await RevokeHost(request, route.host_id, who);
-    case RouteId::kAudit:
-      co_return co_await ReadAudit(request);
-    case RouteId::kBackup:
-      co_return co_await Backup(request, who);
-    case RouteId::kReleaseHost: {
-      auto release = [id = route.host_id, who, peer = request.peer](Scheduler& s, Batch& out, int64_t now) {
-        Status st = s.ReleaseHost(id, now, out);
-        if (!st.ok()) return Response::FromError(st.error());
-        out.audit.push_back(AuditOf(who, peer, "host.release", "host " + std::to_string(id), "", now));
-        return Response::Json(200, R"({"released":true})");
-      };
-      auto response = co_await coordinator_.Run<Response>(release);
-      if (response.status == 200) spdlog::info("host {} released from quarantine by {}", route.host_id, who.name);
-      co_return response;
-    }
-    case RouteId::kGetPolicy: {
-      auto get = [host = route.host](Scheduler& s, Batch&, int64_t) { return JsonOrError(s.GetPolicy(host)); };
-      co_return co_await coordinator_.Run<Response>(get);
-    }
-    case RouteId::kSetPolicy:
-      co_return co_await SetPolicy(request, route.host, who);
-    case RouteId::kWhoAmI:
-      co_return Response::Json(200, api::Encode(api::WhoAmI{who.name, who.role}));
-    case RouteId::kReport:
-    case RouteId::kStats:
-    case RouteId::kMetrics:
-    case RouteId::kAsset:
-      co_return co_await console_.Handle(request, route, who);
+  auto handlers = HandlerTable();
+  RouteId id = admission.route.id;
+  auto it = std::find_if(handlers.begin(), handlers.end(), [id](const HandlerEntry& h) { return h.id == id; });
+  if (it == handlers.end()) co_return Response::FromError(Internal("unhandled route"));
+  co_return co_await it->handler(*this, request, admission);
+}
+
+// One entry per RouteId of Routes(); each hands the route's captures to its handler.
+std::span<const ApiHandlers::HandlerEntry> ApiHandlers::HandlerTable() {
+  using H = ApiHandlers;
+  using Req = const Request&;
+  using Adm = const Admission&;
+  // clang-format off
+  static const HandlerEntry kHandlers[] = {
+    {RouteId::kHealth,      [](H&, Req, Adm) { return Ready(Response::Json(200, R"({"status":"ok"})")); }},
+    {RouteId::kEnroll,      [](H& h, Req r, Adm a) { return h.Enroll(r, a); }},
+    {RouteId::kSync,        [](H& h, Req r, Adm a) { return h.Sync(r, a.principal); }},
+    {RouteId::kBlobHead,    [](H& h, Req, Adm a) { return Ready(h.HeadBlob(a.route.sha256)); }},
+    {RouteId::kBlobGet,     [](H& h, Req r, Adm a) { return h.GetBlob(r, a.principal, a.route.sha256); }},
+    {RouteId::kBlobPut,     [](H& h, Req r, Adm a) { return Ready(h.PutBlob(r, a.route.sha256)); }},
+    {RouteId::kSubmitJob,   [](H& h, Req r, Adm a) { return h.SubmitJob(r, a.principal); }},
+    {RouteId::kListJobs,    [](H& h, Req, Adm a) { return h.ListJobs(a.principal); }},
+    {RouteId::kGetJob,      [](H& h, Req, Adm a) { return h.GetJob(a.route.job_id, a.principal); }},
+    {RouteId::kListTasks,   [](H& h, Req, Adm a) { return h.ListTasks(a.route.job_id, a.principal); }},
+    {RouteId::kCancelJob,   [](H& h, Req r, Adm a) { return h.CancelJob(r, a.route.job_id, a.principal); }},
+    {RouteId::kListHosts,   [](H& h, Req, Adm) { return h.ListHosts(); }},
+    {RouteId::kCreateToken, [](H& h, Req r, Adm a) { return h.CreateToken(r, a.principal); }},
+    {RouteId::kListTokens,  [](H& h, Req, Adm) { return h.ListTokens(); }},
+    {RouteId::kRevokeToken, [](H& h, Req r, Adm a) { return h.RevokeToken(r, a.route.token, a.principal); }},
+    {RouteId::kRevokeHost,  [](H& h, Req r, Adm a) { return h.RevokeHost(r, a.route.host_id, a.principal); }},
+    {RouteId::kAudit,       [](H& h, Req r, Adm) { return h.ReadAudit(r); }},
+    {RouteId::kBackup,      [](H& h, Req r, Adm a) { return h.Backup(r, a.principal); }},
+    {RouteId::kReleaseHost, [](H& h, Req r, Adm a) { return h.ReleaseHost(r, a.route.host_id, a.principal); }},
+    {RouteId::kGetPolicy,   [](H& h, Req, Adm a) { return h.GetPolicy(a.route.host); }},
+    {RouteId::kSetPolicy,   [](H& h, Req r, Adm a) { return h.SetPolicy(r, a.route.host, a.principal); }},
+    {RouteId::kWhoAmI,      [](H&, Req, Adm a) {
+                              return Ready(Response::Json(200, api::Encode(api::WhoAmI{a.principal.name, a.principal.role}))); }},
+    {RouteId::kReport,      [](H& h, Req r, Adm a) { return h.console_.Report(r, a.principal); }},
+    {RouteId::kStats,       [](H& h, Req r, Adm) { return Ready(h.console_.Stats(r)); }},
+    {RouteId::kMetrics,     [](H& h, Req, Adm) { return h.console_.Metrics(); }},
+    {RouteId::kAsset,       [](H& h, Req r, Adm) { return Ready(h.console_.Asset(r)); }},
+  };
+  // clang-format on
+  return kHandlers;
+}
+
+Status ApiHandlers::CheckHandlers() {
+  auto handlers = HandlerTable();
+  for (const RouteSpec& route : Routes()) {
+    auto n = std::count_if(handlers.begin(), handlers.end(), [&](const HandlerEntry& h) { return h.id == route.id; });
+    if (n != 1) return Internal("route " + std::string(route.name) + " has " + std::to_string(n) + " handlers, not 1");
   }
-  co_return Response::FromError(Internal("unhandled route"));
+  for (const HandlerEntry& h : handlers) {
+    auto routes = Routes();
+    if (std::none_of(routes.begin(), routes.end(), [&](const RouteSpec& r) { return r.id == h.id; })) {
+      return Internal("a handler for route " + std::to_string(static_cast<int>(h.id)) + ", which is not in Routes()");
+    }
+  }
+  return OkStatus();
+}
+
+Response ApiHandlers::HeadBlob(const std::string& sha256) const {
+  if (!blobs_.Contains(sha256)) return Response::FromError(NotFound("no blob " + sha256));
+  return Response{200, "", "application/octet-stream", "", {}};
+}
+
+asio::awaitable<Response> ApiHandlers::GetBlob(const Request& request, const Principal& who,
+                                               const std::string& sha256) {
+  Status readable = co_await AuthorizeBlobRead(request, who, sha256);
+  if (!readable.ok()) {
+    if (readable.code() == ErrorCode::kPermissionDenied) co_await AuditRefusal(request, who, readable.error());
+    co_return Response::FromError(readable.error());
+  }
+  Response r = HeadBlob(sha256);
+  if (r.status == 200) r.file_path = blobs_.PathOf(sha256);
+  co_return r;
+}
+
+// HEAD only says whether to upload; reading content is for the tasks an agent
+// runs now, and for a submitter's own jobs.
+asio::awaitable<Status> ApiHandlers::AuthorizeBlobRead(const Request& request, const Principal& who,
+                                                       const std::string& sha256) {
+  if (who.host_id != 0) {
+    auto may_read = [host = who.host_id, sha256](Scheduler& s, Batch&, int64_t) { return s.HostMayRead(host, sha256); };
+    if (co_await coordinator_.Run<bool>(may_read)) co_return OkStatus();
+    co_return PermissionDenied("an agent reads only the inputs and checkpoints of the tasks it runs now");
+  }
+  if (who.role == api::Role::kSubmitter) co_return co_await CheckSubmitterBlobRead(request, who, sha256);
+  co_return OkStatus();
+}
+
+asio::awaitable<Response> ApiHandlers::ListJobs(const Principal& who) {
+  auto list = [who](Scheduler& s, Batch&, int64_t) {
+    api::JobList jobs = s.ListJobs();
+    std::erase_if(jobs.jobs, [&](const api::JobView& j) { return !MaySee(who, j.owner); });
+    return Response::Json(200, api::Encode(jobs));
+  };
+  co_return co_await coordinator_.Run<Response>(list);
+}
+
+asio::awaitable<Response> ApiHandlers::GetJob(int64_t job_id, const Principal& who) {
+  auto get = [id = job_id, who](Scheduler& s, Batch&, int64_t) {
+    Status access = CheckJobAccess(s, id, who);
+    if (!access.ok()) return Response::FromError(access.error());
+    return JsonOrError(s.GetJob(id));
+  };
+  co_return co_await coordinator_.Run<Response>(get);
+}
+
+asio::awaitable<Response> ApiHandlers::ListTasks(int64_t job_id, const Principal& who) {
+  auto list = [id = job_id, who](Scheduler& s, Batch&, int64_t) {
+    Status access = CheckJobAccess(s, id, who);
+    if (!access.ok()) return Response::FromError(access.error());
+    return JsonOrError(s.ListTasks(id));
+  };
+  co_return co_await coordinator_.Run<Response>(list);
+}
+
+asio::awaitable<Response> ApiHandlers::CancelJob(const Request& request, int64_t job_id, const Principal& who) {
+  auto cancel = [id = job_id, who, peer = request.peer](Scheduler& s, Batch& out, int64_t now) {
+    Status access = CheckJobAccess(s, id, who);
+    if (!access.ok()) return Response::FromError(access.error());
+    auto cancelled = s.Cancel(id, now, out);
+    if (cancelled.ok()) out.audit.push_back(AuditOf(who, peer, "job.cancel", "job " + std::to_string(id), "", now));
+    return JsonOrError(cancelled);
+  };
+  auto response = co_await coordinator_.Run<Response>(cancel);
+  if (response.status == 200) spdlog::info("job {} cancelled by {}", job_id, who.name);
+  co_return response;
+}
+
+asio::awaitable<Response> ApiHandlers::ListHosts() {
+  auto list = [](Scheduler& s, Batch&, int64_t now) { return Response::Json(200, api::Encode(s.ListHosts(now))); };
+  co_return co_await coordinator_.Run<Response>(list);
+}
+
+asio::awaitable<Response> ApiHandlers::ReleaseHost(const Request& request, int64_t host_id, const Principal& who) {
+  auto release = [id = host_id, who, peer = request.peer](Scheduler& s, Batch& out, int64_t now) {
+    Status st = s.ReleaseHost(id, now, out);
+    if (!st.ok()) return Response::FromError(st.error());
+    out.audit.push_back(AuditOf(who, peer, "host.release", "host " + std::to_string(id), "", now));
+    return Response::Json(200, R"({"released":true})");
+  };
+  auto response = co_await coordinator_.Run<Response>(release);
+  if (response.status == 200) spdlog::info("host {} released from quarantine by {}", host_id, who.name);
+  co_return response;
+}
+
+asio::awaitable<Response> ApiHandlers::GetPolicy(const std::string& host) {
+  auto get = [host](Scheduler& s, Batch&, int64_t) { return JsonOrError(s.GetPolicy(host)); };
+  co_return co_await coordinator_.Run<Response>(get);
 }
 
 asio::awaitable<Response> ApiHandlers::SetPolicy(const Request& request, const std::string& host,
@@ -353,7 +392,7 @@ asio::awaitable<Response> ApiHandlers::Backup(const Request& request, const Prin
     return true;
   };
   co_await coordinator_.Run<bool>(note);
-  auto take = [db = db_path_, &blobs = blobs_, to = req->to] { return TakeBackup(db, blobs, to); };
+  auto take = [&from = backups_, to = req->to] { return TakeBackup(from, to); };
   auto summary = co_await RunBlocking<Result<api::BackupResponse>>(take);
   if (!summary.ok()) co_return Response::FromError(summary.error());
   spdlog::info("backup to {} done: {} jobs, {} blobs", summary->dir, summary->jobs, summary->blobs);

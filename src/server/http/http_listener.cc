@@ -20,6 +20,8 @@
 #include <optional>
 #include <unordered_map>
 
+#include "common/host_port.h"
+
 namespace gleaner::server {
 
 namespace asio = boost::asio;
@@ -42,6 +44,12 @@ void SetCommon(http::response<Body>& res, const Response& r, bool keep_alive) {
   res.set(http::field::content_type, r.content_type);
   for (const auto& [name, value] : r.headers) res.set(name, value);
   res.keep_alive(keep_alive);
+}
+
+// The 413 for a body over `limit` bytes; the connection closes after it.
+Response TooLarge(const char* what, uint64_t limit) {
+  return Response::FromError(
+      {ErrorCode::kPayloadTooLarge, std::string(what) + " is larger than " + std::to_string(limit >> 20) + " MiB"});
 }
 
 }  // namespace
@@ -220,34 +228,26 @@ struct HttpListener::Impl {
         if (ec) {
           std::error_code rm;
           std::filesystem::remove(request.body_file, rm);
-          if (ec == http::error::body_limit) {
-            Response too_large = Response::FromError({ErrorCode::kPayloadTooLarge, "the upload is too large"});
-            co_await Write(stream, too_large, false);
-          }
+          if (ec == http::error::body_limit) co_await Write(stream, TooLarge("the upload", limits.max_blob_body), false);
           break;
         }
       } else {
+        // Over the limit by its declared length, or as it arrives.
         auto declared = header_parser.content_length();
-        if (declared && *declared > limits.max_json_body) {
-          Response too_large = Response::FromError(
-              {ErrorCode::kPayloadTooLarge,
-               "the request body is larger than " + std::to_string(limits.max_json_body >> 20) + " MiB"});
-          co_await Write(stream, too_large, false);
-          break;
+        bool too_large = declared && *declared > limits.max_json_body;
+        if (!too_large) {
+          http::request_parser<http::string_body> parser(std::move(header_parser));
+          parser.body_limit(limits.max_json_body);
+          deadline.expires_after(kIoTimeout);
+          co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+          too_large = ec == http::error::body_limit;
+          if (!ec) request.body = std::move(parser.get().body());
         }
-        http::request_parser<http::string_body> parser(std::move(header_parser));
-        parser.body_limit(limits.max_json_body);
-        deadline.expires_after(kIoTimeout);
-        co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
-        if (ec == http::error::body_limit) {
-          Response too_large = Response::FromError(
-              {ErrorCode::kPayloadTooLarge,
-               "the request body is larger than " + std::to_string(limits.max_json_body >> 20) + " MiB"});
-          co_await Write(stream, too_large, false);
+        if (too_large) {
+          co_await Write(stream, TooLarge("the request body", limits.max_json_body), false);
           break;
         }
         if (ec) break;
-        request.body = std::move(parser.get().body());
       }
 
       Admission admitted = std::move(*admission);
@@ -279,13 +279,11 @@ HttpListener::HttpListener(asio::io_context& ioc, ApiHandlers& handlers, Listene
 HttpListener::~HttpListener() = default;
 
 Status HttpListener::Start(const std::string& listen_address) {
-  auto colon = listen_address.rfind(':');
-  if (colon == std::string::npos) {
+  auto split = SplitHostPort(listen_address);
+  if (!split) {
     return InvalidArgument("--listen '" + listen_address + "' needs HOST:PORT, e.g. 0.0.0.0:7070 or 127.0.0.1:0");
   }
-  std::string host = listen_address.substr(0, colon);
-  std::string port = listen_address.substr(colon + 1);
-  if (!host.empty() && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  const auto& [host, port] = *split;
   beast::error_code ec;
   auto address = asio::ip::make_address(host, ec);
   if (ec) return InvalidArgument("--listen host '" + host + "' is not an IP address");

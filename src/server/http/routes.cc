@@ -1,7 +1,8 @@
 #include "server/http/routes.h"
 
+#include <algorithm>
+#include <cassert>
 #include <charconv>
-#include <initializer_list>
 #include <vector>
 
 #include "common/sha256.h"
@@ -11,6 +12,61 @@ namespace gleaner::server {
 using api::Role;
 
 namespace {
+
+constexpr Callers kPeople = kCallerAdmin | kCallerSubmitter | kCallerViewer;
+constexpr Callers kAnyToken = kPeople | kCallerJoinToken | kCallerHost;
+
+// /metrics carries counts only, and the console's files no data at all.
+constexpr RouteAccess kPublic{kAnyToken | kCallerAnyone};
+constexpr RouteAccess kTokenHolders{kAnyToken};
+constexpr RouteAccess kReaders{kPeople, "it needs a viewer, submitter or admin token", "agents do not read the job list"};
+constexpr RouteAccess kSubmitters{kCallerAdmin | kCallerSubmitter, "it needs a submitter or admin token"};
+// A join token is not a host yet: it enrols first, then fetches inputs.
+constexpr RouteAccess kBlobReaders{kPeople | kCallerHost, "enrol first; agents fetch with their own credential"};
+constexpr RouteAccess kPolicySetters{kCallerAdmin, "only an admin sets the owner policy"};
+constexpr RouteAccess kTokenAdmins{kCallerAdmin, "only an admin manages tokens"};
+
+// clang-format off
+constexpr RouteSpec kRoutes[] = {
+  {"GET",  "/healthz",                       RouteId::kHealth,      "health",       kPublic},
+  {"GET",  "/metrics",                       RouteId::kMetrics,     "metrics",      kPublic},
+  {"GET",  "/",                              RouteId::kAsset,       "asset",        kPublic},
+  {"GET",  "/assets/{file}",                 RouteId::kAsset,       "asset",        kPublic},
+  {"GET",  "/api/v1/whoami",                 RouteId::kWhoAmI,      "whoami",       kTokenHolders},
+  {"GET",  "/api/v1/report",                 RouteId::kReport,      "report",       kReaders},
+  {"GET",  "/api/v1/stats",                  RouteId::kStats,       "stats",        kReaders},
+  {"POST", "/api/v1/agents/enroll",          RouteId::kEnroll,      "enroll",
+           {kCallerJoinToken, "enrol with a join token from `gleaner token create --role agent`",
+            "this agent is enrolled already; it reports with its own credential"}},
+  {"POST", "/api/v1/agents/sync",            RouteId::kSync,        "sync",
+           {kCallerHost, "only an enrolled agent reports work; enrol first with a join token"}},
+  {"GET",  "/api/v1/hosts",                  RouteId::kListHosts,   "list_hosts",   kReaders},
+  {"GET",  "/api/v1/policy",                 RouteId::kGetPolicy,   "get_policy",   kReaders},
+  {"PUT",  "/api/v1/policy",                 RouteId::kSetPolicy,   "set_policy",   kPolicySetters},
+  {"GET",  "/api/v1/hosts/{host}/policy",    RouteId::kGetPolicy,   "get_policy",   kReaders},
+  {"PUT",  "/api/v1/hosts/{host}/policy",    RouteId::kSetPolicy,   "set_policy",   kPolicySetters},
+  {"GET",  "/api/v1/tokens",                 RouteId::kListTokens,  "list_tokens",  kTokenAdmins},
+  {"POST", "/api/v1/tokens",                 RouteId::kCreateToken, "create_token", kTokenAdmins},
+  {"POST", "/api/v1/tokens/{token}/revoke",  RouteId::kRevokeToken, "revoke_token", kTokenAdmins},
+  {"GET",  "/api/v1/audit",                  RouteId::kAudit,       "audit",
+           {kCallerAdmin, "only an admin reads the audit log"}},
+  {"POST", "/api/v1/admin/backup",           RouteId::kBackup,      "backup",
+           {kCallerAdmin, "only an admin takes backups"}},
+  {"POST", "/api/v1/hosts/{host_id}/release", RouteId::kReleaseHost, "release_host",
+           {kCallerAdmin, "only an admin releases a quarantined host"}},
+  {"POST", "/api/v1/hosts/{host_id}/revoke", RouteId::kRevokeHost,  "revoke_host",
+           {kCallerAdmin, "only an admin revokes a host"}},
+  {"HEAD", "/api/v1/blobs/{sha256}",         RouteId::kBlobHead,    "blob_head",    kBlobReaders},
+  {"GET",  "/api/v1/blobs/{sha256}",         RouteId::kBlobGet,     "blob_get",     kBlobReaders},
+  {"PUT",  "/api/v1/blobs/{sha256}",         RouteId::kBlobPut,     "blob_put",
+           {kCallerAdmin | kCallerSubmitter | kCallerHost, "uploads need a submitter or admin token"}},
+  {"GET",  "/api/v1/jobs",                   RouteId::kListJobs,    "list_jobs",    kReaders},
+  {"POST", "/api/v1/jobs",                   RouteId::kSubmitJob,   "submit_job",   kSubmitters},
+  {"GET",  "/api/v1/jobs/{job}",             RouteId::kGetJob,      "get_job",      kReaders},
+  {"GET",  "/api/v1/jobs/{job}/tasks",       RouteId::kListTasks,   "list_tasks",   kReaders},
+  {"POST", "/api/v1/jobs/{job}/cancel",      RouteId::kCancelJob,   "cancel_job",   kSubmitters},
+};
+// clang-format on
 
 std::vector<std::string> Split(const std::string& path) {
   std::vector<std::string> parts;
@@ -25,6 +81,26 @@ std::vector<std::string> Split(const std::string& path) {
   return parts;
 }
 
+// The segments of every pattern in kRoutes, split once.
+const std::vector<std::vector<std::string>>& PatternSegments() {
+  static const std::vector<std::vector<std::string>> segments = [] {
+    std::vector<std::vector<std::string>> all;
+    for (const RouteSpec& spec : kRoutes) all.push_back(Split(spec.pattern));
+    return all;
+  }();
+  return segments;
+}
+
+bool IsCapture(const std::string& segment) { return !segment.empty() && segment.front() == '{'; }
+
+bool Fits(const std::vector<std::string>& pattern, const std::vector<std::string>& parts) {
+  if (pattern.size() != parts.size()) return false;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (!IsCapture(pattern[i]) && pattern[i] != parts[i]) return false;
+  }
+  return true;
+}
+
 Result<int64_t> ParseId(const std::string& s, const char* what, const char* lister) {
   int64_t id = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), id);
@@ -35,185 +111,100 @@ Result<int64_t> ParseId(const std::string& s, const char* what, const char* list
   return id;
 }
 
-Error WrongMethod(const std::string& method, const std::string& path, const char* allowed) {
-  return InvalidArgument(method + " is not allowed on " + path + "; use " + allowed);
+// Checks the path segment `value` that fills `capture` and stores it in `route`.
+Status Capture(const std::string& capture, const std::string& value, Route& route) {
+  if (capture == "{job}" || capture == "{host_id}") {
+    bool job = capture == "{job}";
+    auto id = job ? ParseId(value, "job", "gleaner jobs") : ParseId(value, "host", "gleaner hosts");
+    if (!id.ok()) return id.error();
+    (job ? route.job_id : route.host_id) = *id;
+  } else if (capture == "{sha256}") {
+    if (!IsSha256Hex(value)) {
+      return InvalidArgument("'" + value + "' is not a blob address; blobs are named by 64 lowercase hex digits");
+    }
+    route.sha256 = value;
+  } else if (capture == "{host}") {
+    route.host = value;
+  } else if (capture == "{token}") {
+    route.token = value;
+  }
+  return OkStatus();
+}
+
+// "GET", "GET or POST", "HEAD, GET or PUT".
+std::string ListOfMethods(const std::vector<const char*>& methods) {
+  std::string out;
+  for (size_t i = 0; i < methods.size(); ++i) {
+    if (i > 0) out += i + 1 == methods.size() ? " or " : ", ";
+    out += methods[i];
+  }
+  return out;
+}
+
+const RouteSpec* Find(RouteId id) {
+  auto it = std::find_if(std::begin(kRoutes), std::end(kRoutes), [id](const RouteSpec& r) { return r.id == id; });
+  return it == std::end(kRoutes) ? nullptr : &*it;
 }
 
 }  // namespace
 
+std::span<const RouteSpec> Routes() { return kRoutes; }
+
+const RouteSpec& SpecOf(RouteId id) {
+  const RouteSpec* spec = Find(id);
+  assert(spec != nullptr);
+  return *spec;
+}
+
 Result<Route> MatchRoute(const std::string& method, const std::string& path) {
   auto parts = Split(path);
-  auto is = [&](std::initializer_list<const char*> want) {
-    if (parts.size() != want.size()) return false;
-    size_t i = 0;
-    for (const char* w : want) {
-      if (*w != '*' && parts[i] != w) return false;
-      ++i;
+  const auto& patterns = PatternSegments();
+  std::vector<const char*> allowed;  // the methods of the patterns that fit
+  for (size_t i = 0; i < std::size(kRoutes); ++i) {
+    if (!Fits(patterns[i], parts)) continue;
+    Route route{kRoutes[i].id, 0, ""};
+    for (size_t s = 0; s < parts.size(); ++s) {
+      if (IsCapture(patterns[i][s])) GLEANER_RETURN_IF_ERROR(Capture(patterns[i][s], parts[s], route));
     }
-    return true;
-  };
-  auto one = [&](const char* m, RouteId id, const char* allowed) -> Result<Route> {
-    if (method != m) return WrongMethod(method, path, allowed);
-    return Route{id, 0, ""};
-  };
-  if (is({"healthz"})) return one("GET", RouteId::kHealth, "GET");
-  if (is({"metrics"})) return one("GET", RouteId::kMetrics, "GET");
-  if (parts.empty() || is({"assets", "*"})) return one("GET", RouteId::kAsset, "GET");
-  if (is({"api", "v1", "whoami"})) return one("GET", RouteId::kWhoAmI, "GET");
-  if (is({"api", "v1", "report"})) return one("GET", RouteId::kReport, "GET");
-  if (is({"api", "v1", "stats"})) return one("GET", RouteId::kStats, "GET");
-  if (is({"api", "v1", "agents", "enroll"})) return one("POST", RouteId::kEnroll, "POST");
-  if (is({"api", "v1", "agents", "sync"})) return one("POST", RouteId::kSync, "POST");
-  if (is({"api", "v1", "hosts"})) return one("GET", RouteId::kListHosts, "GET");
-  if (is({"api", "v1", "policy"}) || is({"api", "v1", "hosts", "*", "policy"})) {
-    std::string host = parts.size() == 5 ? parts[3] : "";
-    if (method == "GET") return Route{RouteId::kGetPolicy, 0, "", host};
-    if (method == "PUT") return Route{RouteId::kSetPolicy, 0, "", host};
-    return WrongMethod(method, path, "GET or PUT");
+    if (method == kRoutes[i].method) return route;
+    allowed.push_back(kRoutes[i].method);
   }
-  if (is({"api", "v1", "tokens"})) {
-    if (method == "GET") return Route{RouteId::kListTokens, 0, ""};
-    if (method == "POST") return Route{RouteId::kCreateToken, 0, ""};
-    return WrongMethod(method, path, "GET or POST");
-  }
-  if (is({"api", "v1", "tokens", "*", "revoke"})) {
-    Result<Route> r = one("POST", RouteId::kRevokeToken, "POST");
-    if (r.ok()) r->token = parts[3];
-    return r;
-  }
-  if (is({"api", "v1", "audit"})) return one("GET", RouteId::kAudit, "GET");
-  if (is({"api", "v1", "admin", "backup"})) return one("POST", RouteId::kBackup, "POST");
-  if (is({"api", "v1", "hosts", "*", "release"}) || is({"api", "v1", "hosts", "*", "revoke"})) {
-    auto id = ParseId(parts[3], "host", "gleaner hosts");
-    if (!id.ok()) return id.error();
-    Result<Route> r = parts[4] == "release" ? one("POST", RouteId::kReleaseHost, "POST")
-                                            : one("POST", RouteId::kRevokeHost, "POST");
-    if (r.ok()) r->host_id = *id;
-    return r;
-  }
-  if (is({"api", "v1", "blobs", "*"})) {
-    if (!IsSha256Hex(parts[3])) {
-      return InvalidArgument("'" + parts[3] + "' is not a blob address; blobs are named by 64 lowercase hex digits");
-    }
-    RouteId id;
-    if (method == "HEAD") id = RouteId::kBlobHead;
-    else if (method == "GET") id = RouteId::kBlobGet;
-    else if (method == "PUT") id = RouteId::kBlobPut;
-    else return WrongMethod(method, path, "HEAD, GET or PUT");
-    return Route{id, 0, parts[3]};
-  }
-  if (is({"api", "v1", "jobs"})) {
-    if (method == "GET") return Route{RouteId::kListJobs, 0, ""};
-    if (method == "POST") return Route{RouteId::kSubmitJob, 0, ""};
-    return WrongMethod(method, path, "GET or POST");
-  }
-  if (is({"api", "v1", "jobs", "*"}) || is({"api", "v1", "jobs", "*", "tasks"}) ||
-      is({"api", "v1", "jobs", "*", "cancel"})) {
-    auto id = ParseId(parts[3], "job", "gleaner jobs");
-    if (!id.ok()) return id.error();
-    Result<Route> r = parts.size() == 4   ? one("GET", RouteId::kGetJob, "GET")
-                      : parts[4] == "tasks" ? one("GET", RouteId::kListTasks, "GET")
-                                            : one("POST", RouteId::kCancelJob, "POST");
-    if (r.ok()) r->job_id = *id;
-    return r;
+  if (!allowed.empty()) {
+    return InvalidArgument(method + " is not allowed on " + path + "; use " + ListOfMethods(allowed));
   }
   return NotFound("no such endpoint: " + path + " (the API lives under /api/v1; see docs/api.md)");
 }
 
-// /metrics carries counts only, and the console's files no data at all.
 bool NeedsCredential(RouteId id) {
-  return id != RouteId::kHealth && id != RouteId::kMetrics && id != RouteId::kAsset;
+  const RouteSpec* spec = Find(id);
+  return spec == nullptr || (spec->access.callers & kCallerAnyone) == 0;
 }
 
 const char* RouteName(RouteId id) {
-  switch (id) {
-    case RouteId::kHealth: return "health";
-    case RouteId::kEnroll: return "enroll";
-    case RouteId::kSync: return "sync";
-    case RouteId::kBlobHead: return "blob_head";
-    case RouteId::kBlobGet: return "blob_get";
-    case RouteId::kBlobPut: return "blob_put";
-    case RouteId::kSubmitJob: return "submit_job";
-    case RouteId::kListJobs: return "list_jobs";
-    case RouteId::kGetJob: return "get_job";
-    case RouteId::kListTasks: return "list_tasks";
-    case RouteId::kCancelJob: return "cancel_job";
-    case RouteId::kListHosts: return "list_hosts";
-    case RouteId::kCreateToken: return "create_token";
-    case RouteId::kWhoAmI: return "whoami";
-    case RouteId::kReport: return "report";
-    case RouteId::kStats: return "stats";
-    case RouteId::kMetrics: return "metrics";
-    case RouteId::kAsset: return "asset";
-    case RouteId::kGetPolicy: return "get_policy";
-    case RouteId::kSetPolicy: return "set_policy";
-    case RouteId::kBackup: return "backup";
-    case RouteId::kReleaseHost: return "release_host";
-    case RouteId::kRevokeHost: return "revoke_host";
-    case RouteId::kListTokens: return "list_tokens";
-    case RouteId::kRevokeToken: return "revoke_token";
-    case RouteId::kAudit: return "audit";
+  const RouteSpec* spec = Find(id);
+  return spec == nullptr ? "unknown" : spec->name;
+}
+
+Caller CallerOf(const Principal& who) {
+  if (who.host_id != 0) return kCallerHost;
+  switch (who.role) {
+    case Role::kAdmin: return kCallerAdmin;
+    case Role::kSubmitter: return kCallerSubmitter;
+    case Role::kViewer: return kCallerViewer;
+    case Role::kAgent: return kCallerJoinToken;
   }
-  return "unknown";
+  return kCallerViewer;
 }
 
 Status Authorize(RouteId id, const Principal& who) {
-  auto allow = [&](std::initializer_list<Role> roles, const char* words) -> Status {
-    for (Role r : roles) {
-      if (who.role == r) return OkStatus();
-    }
-    std::string role = api::RoleName(who.role);
-    return PermissionDenied((role == "admin" || role == "agent" ? "an " : "a ") + role + " token may not do this; " + words);
-  };
-  bool is_host = who.host_id != 0;
-  switch (id) {
-    case RouteId::kHealth:
-    case RouteId::kMetrics:
-    case RouteId::kAsset:
-    case RouteId::kWhoAmI:
-      return OkStatus();
-    case RouteId::kEnroll:
-      if (is_host) return PermissionDenied("this agent is enrolled already; it reports with its own credential");
-      return allow({Role::kAgent}, "enrol with a join token from `gleaner token create --role agent`");
-    case RouteId::kSync:
-      if (!is_host) return PermissionDenied("only an enrolled agent reports work; enrol first with a join token");
-      return OkStatus();
-    case RouteId::kBlobHead:
-    case RouteId::kBlobGet:
-      // A join token is not a host yet: it enrols first, then fetches inputs.
-      if (is_host) return OkStatus();
-      return allow({Role::kAdmin, Role::kSubmitter, Role::kViewer}, "enrol first; agents fetch with their own credential");
-    case RouteId::kBlobPut:
-      if (is_host) return OkStatus();
-      return allow({Role::kAdmin, Role::kSubmitter}, "uploads need a submitter or admin token");
-    case RouteId::kSubmitJob:
-    case RouteId::kCancelJob:
-      return allow({Role::kAdmin, Role::kSubmitter}, "it needs a submitter or admin token");
-    case RouteId::kListJobs:
-    case RouteId::kGetJob:
-    case RouteId::kListTasks:
-    case RouteId::kListHosts:
-    case RouteId::kReport:
-    case RouteId::kStats:
-    case RouteId::kGetPolicy:
-      if (is_host) return PermissionDenied("agents do not read the job list");
-      return allow({Role::kAdmin, Role::kSubmitter, Role::kViewer}, "it needs a viewer, submitter or admin token");
-    case RouteId::kCreateToken:
-    case RouteId::kListTokens:
-    case RouteId::kRevokeToken:
-      return allow({Role::kAdmin}, "only an admin manages tokens");
-    case RouteId::kRevokeHost:
-      return allow({Role::kAdmin}, "only an admin revokes a host");
-    case RouteId::kAudit:
-      return allow({Role::kAdmin}, "only an admin reads the audit log");
-    case RouteId::kBackup:
-      return allow({Role::kAdmin}, "only an admin takes backups");
-    case RouteId::kReleaseHost:
-      return allow({Role::kAdmin}, "only an admin releases a quarantined host");
-    case RouteId::kSetPolicy:
-      return allow({Role::kAdmin}, "only an admin sets the owner policy");
-  }
-  return PermissionDenied("unknown route");
+  const RouteSpec* spec = Find(id);
+  if (spec == nullptr) return PermissionDenied("unknown route");
+  Caller caller = CallerOf(who);
+  if ((spec->access.callers & caller) != 0) return OkStatus();
+  if (caller == kCallerHost && spec->access.host_refusal != nullptr) return PermissionDenied(spec->access.host_refusal);
+  std::string role = api::RoleName(who.role);
+  return PermissionDenied((role == "admin" || role == "agent" ? "an " : "a ") + role + " token may not do this; " +
+                          spec->access.refusal);
 }
 
 }  // namespace gleaner::server

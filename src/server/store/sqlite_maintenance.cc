@@ -7,9 +7,13 @@
 #include <filesystem>
 #include <memory>
 
+#include "server/store/sqlite_store.h"
+
 namespace gleaner::server {
 
 namespace {
+
+constexpr const char* kCopyName = "gleaner.db";  // the database's name in a backup directory
 
 using Db = std::unique_ptr<sqlite3, decltype(&sqlite3_close)>;
 
@@ -38,9 +42,9 @@ Result<int64_t> QueryInt(sqlite3* db, const char* sql) {
   return value;
 }
 
-}  // namespace
-
-Status BackupSqliteDatabase(const std::string& from, const std::string& to) {
+// Copies the database at `from` into a new file `to` (which must not exist)
+// as one consistent snapshot, fsynced.
+Status CopyDatabase(const std::string& from, const std::string& to) {
   if (std::filesystem::exists(to)) return Conflict("'" + to + "' exists already; back up into an empty directory");
   auto source = OpenDb(from, SQLITE_OPEN_READONLY);
   if (!source.ok()) return source.error();
@@ -62,9 +66,30 @@ Status BackupSqliteDatabase(const std::string& from, const std::string& to) {
   return OkStatus();
 }
 
-Result<StoreCheck> CheckSqliteDatabase(const std::string& path) {
-  if (!std::filesystem::is_regular_file(path)) return NotFound("no database at '" + path + "'");
-  auto db = OpenDb(path, SQLITE_OPEN_READONLY);
+// What a server would rebuild itself from the database at `path`; opening
+// it brings an older schema up to date.
+Result<Snapshot> LoadSnapshot(const std::string& path) {
+  auto store = SqliteStore::Open(path);
+  if (!store.ok()) return store.error();
+  return (*store)->LoadAll();
+}
+
+}  // namespace
+
+Result<Snapshot> SqliteMaintenance::BackupInto(const std::string& dir) {
+  std::string copy = dir + "/" + kCopyName;
+  GLEANER_RETURN_IF_ERROR(CopyDatabase(path_, copy));
+  return LoadSnapshot(copy);
+}
+
+Result<Snapshot> SqliteMaintenance::RestoreFrom(const std::string& dir) {
+  GLEANER_RETURN_IF_ERROR(CopyDatabase(dir + "/" + kCopyName, path_));
+  return LoadSnapshot(path_);
+}
+
+Result<StoreCheck> SqliteMaintenance::Check() {
+  if (!std::filesystem::is_regular_file(path_)) return NotFound("no database at '" + path_ + "'");
+  auto db = OpenDb(path_, SQLITE_OPEN_READONLY);
   if (!db.ok()) return db.error();
   sqlite3* d = db->get();
   StoreCheck check;

@@ -2,9 +2,12 @@
 
 #include <sqlite3.h>
 
+#include <array>
+
 #include <nlohmann/json.hpp>
 
 #include "api/json.h"
+#include "common/clock.h"
 
 namespace gleaner::server {
 namespace {
@@ -35,7 +38,6 @@ CREATE TABLE IF NOT EXISTS audit(
   action TEXT NOT NULL, target TEXT NOT NULL, outcome TEXT NOT NULL, detail TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS attempts_live ON attempts(state) WHERE state IN ('assigned','running');
 CREATE INDEX IF NOT EXISTS attempts_finished ON attempts(ended_at) WHERE state IN ('succeeded','failed');
-PRAGMA user_version = 1;
 )sql";
 
 // One prepared statement, finalized on scope exit.
@@ -108,8 +110,9 @@ TaskOutcome OutcomeFromJson(const json& j) {
   return o;
 }
 
-// Columns added after a table was first created: a database made by an
-// older server gets them on open. (table, column, declaration)
+// Columns added after a table was first created, before schema versions: a
+// database made by an older server gets them with version 1. Frozen: later
+// changes are migrations (kMigrations). (table, column, declaration)
 struct AddedColumn {
   const char* table;
   const char* column;
@@ -127,6 +130,14 @@ constexpr AddedColumn kAddedColumns[] = {
     {"hosts", "agreements", "INTEGER NOT NULL DEFAULT 0"},
     {"hosts", "disagreements", "INTEGER NOT NULL DEFAULT 0"},
 };
+
+// The schema's versions. Version 1 is kSchema with kAddedColumns, which any
+// database made before versions were recorded reaches (both are idempotent);
+// version 2 onwards is kMigrations[0] onwards, oldest first. A database
+// records each version applied to it in schema_version. Append migrations;
+// never change one that has shipped.
+constexpr std::array<const char*, 0> kMigrations = {};
+constexpr int64_t kSchemaVersion = 1 + static_cast<int64_t>(kMigrations.size());
 
 // "" or the JSON of a replicated task's results so far.
 std::string ValidationToText(const Validation& v) {
@@ -183,8 +194,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) 
   std::unique_ptr<SqliteStore> store(new SqliteStore(*db));
   // WAL + FULL: every commit is fsynced before Apply() returns.
   GLEANER_RETURN_IF_ERROR(store->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF;"));
-  GLEANER_RETURN_IF_ERROR(store->Exec(kSchema));
-  GLEANER_RETURN_IF_ERROR(store->AddMissingColumns());
+  GLEANER_RETURN_IF_ERROR(store->Migrate(path));
   return store;
 }
 
@@ -223,10 +233,48 @@ Status SqliteStore::AddMissingColumns() {
   return OkStatus();
 }
 
+Status SqliteStore::InTransaction(const std::function<Status()>& body) {
+  GLEANER_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+  Status st = body();
+  if (!st.ok()) {
+    (void)Exec("ROLLBACK");
+    return st;
+  }
+  return Exec("COMMIT");
+}
+
+Status SqliteStore::Migrate(const std::string& path) {
+  GLEANER_RETURN_IF_ERROR(
+      Exec("CREATE TABLE IF NOT EXISTS schema_version(version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)"));
+  int64_t version = 0;
+  {
+    Statement s(db_, "SELECT COALESCE(MAX(version), 0) FROM schema_version");
+    if (!s.prepared() || !s.Next()) return Internal(std::string("sqlite: ") + sqlite3_errmsg(db_));
+    version = s.Int(0);
+  }
+  if (version > kSchemaVersion) {
+    return Conflict("the database '" + path + "' has schema version " + std::to_string(version) +
+                    ", newer than this gleaner knows (" + std::to_string(kSchemaVersion) +
+                    "): run the gleaner that made it, or a newer one");
+  }
+  for (int64_t next = version + 1; next <= kSchemaVersion; ++next) {
+    GLEANER_RETURN_IF_ERROR(InTransaction([&]() -> Status {
+      if (next == 1) {
+        GLEANER_RETURN_IF_ERROR(Exec(kSchema));
+        GLEANER_RETURN_IF_ERROR(AddMissingColumns());
+      } else {
+        GLEANER_RETURN_IF_ERROR(Exec(kMigrations[next - 2]));
+      }
+      Statement done(db_, "INSERT INTO schema_version VALUES(?, ?)");
+      return done.Bind(1, next).Bind(2, NowUnixMillis()).Run();
+    }));
+  }
+  return OkStatus();
+}
+
 Status SqliteStore::Apply(const Batch& batch) {
   if (batch.empty()) return OkStatus();
-  GLEANER_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
-  auto body = [&]() -> Status {
+  return InTransaction([&]() -> Status {
     if (!batch.jobs.empty()) {
       Statement s(db_, "INSERT OR REPLACE INTO jobs VALUES(?,?,?,?,?,?)");
       for (const auto& r : batch.jobs) {
@@ -287,13 +335,7 @@ Status SqliteStore::Apply(const Batch& batch) {
       }
     }
     return OkStatus();
-  };
-  Status st = body();
-  if (!st.ok()) {
-    (void)Exec("ROLLBACK");
-    return st;
-  }
-  return Exec("COMMIT");
+  });
 }
 
 Result<Snapshot> SqliteStore::LoadAll() {

@@ -4,6 +4,7 @@
 // Not thread-safe: one thread uses it at a time (see Store).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -15,7 +16,8 @@ namespace gleaner::server {
 
 class SqliteStore : public Store {
  public:
-  // Opens or creates the database at `path` and its schema.
+  // Opens or creates the database at `path` and brings its schema up to this
+  // binary's version; kConflict when the database is newer than the binary.
   static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path);
   // A second connection for reports, beside the writer's: WAL lets it read
   // while the writer commits. Apply() on it fails.
@@ -30,6 +32,10 @@ class SqliteStore : public Store {
  private:
   explicit SqliteStore(sqlite3* db) : db_(db) {}
   Status Exec(const char* sql);
+  // Runs `body` in one write transaction: committed when it succeeds, else rolled back.
+  Status InTransaction(const std::function<Status()>& body);
+  // Applies the schema versions the database lacks (see kMigrations).
+  Status Migrate(const std::string& path);
   // Adds columns newer than a database made by an older server.
   Status AddMissingColumns();
 

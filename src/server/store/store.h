@@ -1,5 +1,8 @@
 // Store: the durable home of the server's state, behind a domain interface
-// (typed records, no SQL above it). SqliteStore is the embedded default.
+// (typed records, no SQL above it). SqliteStore is the embedded default;
+// OpenStore() (store_location.h) picks the kind, and StoreMaintenance beside
+// it backs up, restores and checks. Every kind passes one conformance suite
+// (tests/unit/server/store_conformance.h).
 //
 // Apply() returns only once the batch is durable (fsynced). A Store is used by
 // one thread at a time (the committer at run time, the loader at start).

@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <set>
+
+#include "server/http/api_handlers.h"
+
 namespace gleaner::server {
 namespace {
 
@@ -52,6 +57,48 @@ TEST(Authorize, RolesMeetEndpoints) {
   EXPECT_EQ(Authorize(RouteId::kListJobs, host).code(), ErrorCode::kPermissionDenied);
   EXPECT_FALSE(NeedsCredential(RouteId::kHealth));
   EXPECT_TRUE(NeedsCredential(RouteId::kBlobGet));
+}
+
+// A path that fills each capture of `pattern` with a value it accepts.
+std::string SamplePath(std::string pattern) {
+  const std::pair<const char*, std::string> kSamples[] = {
+      {"{job}", "12"}, {"{host_id}", "7"}, {"{sha256}", kSha}, {"{host}", "pc1"}, {"{token}", "tok"}, {"{file}", "app.js"}};
+  for (const auto& [capture, value] : kSamples) {
+    if (auto at = pattern.find(capture); at != std::string::npos) pattern.replace(at, std::string(capture).size(), value);
+  }
+  return pattern;
+}
+
+TEST(Routes, EachRowIsMatchedByItsOwnPattern) {
+  for (const RouteSpec& spec : Routes()) {
+    std::string path = SamplePath(spec.pattern);
+    EXPECT_EQ(path.find('{'), std::string::npos) << spec.pattern << ": a capture MatchRoute does not know";
+    auto route = MatchRoute(spec.method, path);
+    ASSERT_TRUE(route.ok()) << spec.method << " " << path << ": " << route.error().message;
+    EXPECT_EQ(route->id, spec.id) << spec.method << " " << path;
+  }
+}
+
+TEST(Routes, EveryRouteHasOneUniqueNameAndOneAccess) {
+  std::map<std::string, RouteId> ids;
+  std::set<std::pair<std::string, std::string>> method_patterns;
+  for (const RouteSpec& spec : Routes()) {
+    EXPECT_TRUE(method_patterns.emplace(spec.method, spec.pattern).second) << spec.method << " " << spec.pattern << " twice";
+    auto [it, fresh] = ids.emplace(spec.name, spec.id);
+    EXPECT_EQ(it->second, spec.id) << "two routes are named " << spec.name;
+    // Rows of one route (several patterns or methods) share its name and access.
+    const RouteSpec& first = SpecOf(spec.id);
+    EXPECT_STREQ(first.name, spec.name) << spec.pattern;
+    EXPECT_EQ(first.access.callers, spec.access.callers) << spec.pattern;
+    EXPECT_STREQ(first.access.refusal, spec.access.refusal) << spec.pattern;
+    EXPECT_STREQ(RouteName(spec.id), spec.name);
+    EXPECT_NE(spec.access.callers, 0) << spec.name << ": nobody may call it";
+  }
+}
+
+TEST(Routes, EveryRouteHasExactlyOneHandler) {
+  Status st = ApiHandlers::CheckHandlers();
+  EXPECT_TRUE(st.ok()) << st.message();
 }
 
 }  // namespace

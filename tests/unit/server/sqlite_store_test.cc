@@ -5,6 +5,8 @@
 
 #include <filesystem>
 
+#include "store_conformance.h"
+
 namespace gleaner::server {
 namespace {
 
@@ -22,49 +24,8 @@ class SqliteStoreTest : public ::testing::Test {
   std::filesystem::path dir_;
 };
 
-TEST_F(SqliteStoreTest, WhatIsAppliedIsLoadedBackAfterReopen) {
-  {
-    auto store = SqliteStore::Open(db());
-    ASSERT_TRUE(store.ok()) << store.error().message;
-    Batch b;
-    JobRecord job{1, {}, "alice", 100, false, 0};
-    job.spec.command = {"echo", "{i}"};
-    job.spec.count = 10;
-    b.jobs.push_back(job);
-    TaskRecord task{1, 3, api::TaskState::kDone, 2, 5, {}};
-    task.outcome.attempt_id = 9;
-    task.outcome.exit_code = 0;
-    task.outcome.outputs = {{"out", std::string(64, 'f'), 12}};
-    task.outcome.stdout_ref = api::FileRef{"stdout", std::string(64, 'e'), 4};
-    b.tasks.push_back(task);
-    b.attempts.push_back({9, 1, 3, 5, api::AttemptState::kSucceeded, 100, 200, ""});
-    b.attempts.push_back({10, 1, 4, 5, api::AttemptState::kAssigned, 150, 0, ""});
-    b.hosts.push_back({5, {"pc1", "Linux", "x86_64", 4, 1 << 30, "0.1"}, 4, "hash", 50});
-    b.tokens.push_back({"tokhash", api::Role::kSubmitter, "bob", 60});
-    ASSERT_TRUE((*store)->Apply(b).ok());
-    // A later record with the same key wins.
-    Batch b2;
-    job.finished_at = 300;
-    b2.jobs.push_back(job);
-    ASSERT_TRUE((*store)->Apply(b2).ok());
-  }
-  auto store = SqliteStore::Open(db());
-  ASSERT_TRUE(store.ok());
-  auto snap = (*store)->LoadAll();
-  ASSERT_TRUE(snap.ok()) << snap.error().message;
-  ASSERT_EQ(snap->jobs.size(), 1u);
-  EXPECT_EQ(snap->jobs[0].finished_at, 300);
-  EXPECT_EQ(snap->jobs[0].spec.command[1], "{i}");
-  ASSERT_EQ(snap->tasks.size(), 1u);
-  EXPECT_EQ(snap->tasks[0].outcome.outputs.at(0).size, 12);
-  EXPECT_EQ(snap->tasks[0].outcome.stdout_ref->name, "stdout");
-  EXPECT_EQ(snap->tasks[0].outcome.exit_code, 0);
-  ASSERT_EQ(snap->live_attempts.size(), 1u);  // only the one still in flight
-  EXPECT_EQ(snap->live_attempts[0].id, 10);
-  EXPECT_EQ(snap->max_attempt_id, 10);
-  EXPECT_EQ(snap->hosts.at(0).facts.hostname, "pc1");
-  EXPECT_EQ(snap->tokens.at(0).role, api::Role::kSubmitter);
-}
+// What every store does (apply, load back, reopen, backup, check) is in the
+// conformance suite, instantiated for SQLite at the end of this file.
 
 TEST_F(SqliteStoreTest, TaskCheckpointIsStoredAndClearedAndOldDatabasesGainTheColumn) {
   // A database made before checkpoints existed: its tasks table lacks the column.
@@ -159,6 +120,49 @@ TEST_F(SqliteStoreTest, OpeningADirectoryIsAClearError) {
   ASSERT_FALSE(store.ok());
   EXPECT_NE(store.error().message.find("cannot open database"), std::string::npos);
 }
+
+// The rows of schema_version, "version,version,…".
+std::string SchemaVersions(const std::string& path) {
+  sqlite3* raw = nullptr;
+  EXPECT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
+  std::string versions;
+  auto add = [](void* out, int, char** values, char**) {
+    auto& text = *static_cast<std::string*>(out);
+    text += (text.empty() ? "" : ",") + std::string(values[0]);
+    return 0;
+  };
+  EXPECT_EQ(sqlite3_exec(raw, "SELECT version FROM schema_version ORDER BY version", add, &versions, nullptr),
+            SQLITE_OK);
+  sqlite3_close(raw);
+  return versions;
+}
+
+TEST_F(SqliteStoreTest, SchemaVersionIsRecordedOnceAndANewerDatabaseIsRefused) {
+  for (int open = 0; open < 2; ++open) {
+    auto store = SqliteStore::Open(db());
+    ASSERT_TRUE(store.ok()) << store.error().message;
+  }
+  EXPECT_EQ(SchemaVersions(db()), "1");  // the second open had nothing to apply
+  {
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open(db().c_str(), &raw), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(raw, "INSERT INTO schema_version VALUES(99, 0)", nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(raw);
+  }
+  auto store = SqliteStore::Open(db());
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.error().code, ErrorCode::kConflict);
+  EXPECT_NE(store.error().message.find("schema version 99, newer than this gleaner knows (1)"), std::string::npos)
+      << store.error().message;
+}
+
+// The embedded default: a SQLite file in the data directory.
+using testing::StoreConformanceTest;
+INSTANTIATE_TEST_SUITE_P(Sqlite, StoreConformanceTest,
+                         ::testing::Values(testing::StoreKind{"Sqlite", [](const std::string& dir) {
+                           return StoreLocation{dir};
+                         }}),
+                         testing::StoreKindName);
 
 }  // namespace
 }  // namespace gleaner::server

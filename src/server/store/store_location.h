@@ -1,0 +1,32 @@
+// Where a server's store lives, and the one place that turns a location into
+// a Store: the code above names no kind of store. Today the only location is
+// the embedded default, SQLite in the data directory; a PostgreSQL URL
+// (issue 15) is another StoreLocation, opened by the same three functions.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "common/status.h"
+#include "server/store/store.h"
+#include "server/store/store_maintenance.h"
+
+namespace gleaner::server {
+
+struct StoreLocation {
+  std::string data_dir;  // the server's data directory; the SQLite store is a file in it
+
+  // For logs and messages: where the state is read from.
+  std::string Describe() const;
+};
+
+// The server's store at `where`, created with its schema when new. One
+// thread uses it at a time (see Store).
+Result<std::unique_ptr<Store>> OpenStore(const StoreLocation& where);
+// A second, read-only connection for reports, beside the server's own:
+// Apply() on it fails.
+Result<std::unique_ptr<Store>> OpenStoreReader(const StoreLocation& where);
+// Maintenance of the store at `where`; opens nothing until it is used.
+std::unique_ptr<StoreMaintenance> OpenStoreMaintenance(const StoreLocation& where);
+
+}  // namespace gleaner::server
