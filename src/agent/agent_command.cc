@@ -5,8 +5,10 @@
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <cstdlib>
+#include <iostream>
 #include <thread>
 
+#include "agent/agent_config.h"
 #include "agent/agent_dirs.h"
 #include "agent/agent_loop.h"
 #include "agent/enrollment.h"
@@ -234,9 +236,19 @@ void AddAgentCommand(CLI::App& app, int& exit_code) {
                   "a file saying 'active' or 'idle' (idle since its mtime), for tests and integrations");
   cmd->add_option("--display", flags->owner.display, "X11 display whose idle time shows the owner (default $DISPLAY)");
   cmd->add_option("--logind-bus", flags->owner.logind_bus, "D-Bus address of systemd-logind (default: the system bus)");
-  cmd->callback([flags, &exit_code] {
+  auto config = AddConfigFileFlags(*cmd);  // after every other flag: each is a key of agent.toml
+  cmd->callback([cmd, flags, config, &exit_code] {
     spdlog::set_default_logger(spdlog::stderr_color_mt("agent"));
-    exit_code = RunAgent(*flags);
+    Status read = ApplyConfigFile(*cmd, *config);
+    if (!read.ok()) {
+      spdlog::error("{}", read.message());
+      exit_code = kExitUsage;
+    } else if (config->check) {
+      std::cout << (config->path.empty() ? "the flags" : config->path) << ": ok\n";
+      exit_code = kExitOk;
+    } else {
+      exit_code = RunAgent(*flags);
+    }
   });
 }
 

@@ -13,6 +13,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <filesystem>
+#include <iostream>
 #include <thread>
 
 #include "command.h"
@@ -30,6 +31,7 @@
 #include "server/coordinator.h"
 #include "server/http/api_handlers.h"
 #include "server/http/http_listener.h"
+#include "server/server_config.h"
 #include "server/store/committer.h"
 #include "server/store/store_location.h"
 #include "server/auth/audit.h"
@@ -44,21 +46,6 @@ namespace asio = boost::asio;
 namespace fs = std::filesystem;
 
 namespace {
-
-struct ServerOptions {
-  std::string data = "gleaner-data";
-  std::string listen = "0.0.0.0:7070";
-  std::string lease = "30s";
-  std::string poll = "1s";
-  int threads = 2;
-  std::string log_format = "text";
-  std::vector<std::string> advertise;
-  bool insecure_http = false;
-  size_t max_connections_per_peer = 1024;
-  std::vector<std::string> validators;  // NAME=PATH
-  std::string validator_user = "gleaner";
-  std::string bwrap = agent::kDefaultBubblewrap;
-};
 
 // The admin's validator programs (docs/validation.md), checked and with the
 // sandbox they run in probed; null when there are none.
@@ -122,15 +109,27 @@ Status EnsureAdminToken(Scheduler& scheduler, Store& store, const std::string& d
   return OkStatus();
 }
 
-// ---- Stage 1: the flags, checked, in the types the server uses. ----
+// ---- Stage 1: the flags over the config file, checked, in the types the server uses. ----
 
 struct ServerSettings {
   ServerOptions flags;
   SchedulerConfig scheduler;  // lease and poll; validator names come with the state
 };
 
-Result<ServerSettings> ParseSettings(const ServerOptions& opt) {
-  ServerSettings settings{opt, {}};
+// Where the settings came from: the parsed flags, and `--config FILE`, whose
+// keys give way to the flags in `given` (server_config.h).
+struct SettingsSource {
+  std::string config;  // "" when there is none
+  std::set<std::string> given;
+  bool check_only = false;  // --check: validate, then exit
+};
+
+Result<ServerSettings> ParseSettings(const ServerOptions& flags, const SettingsSource& source) {
+  ServerSettings settings{flags, {}};
+  const ServerOptions& opt = settings.flags;
+  if (!source.config.empty()) {
+    GLEANER_RETURN_IF_ERROR(LoadServerConfig(source.config, source.given, settings.flags));
+  }
   auto lease = ParseDuration(opt.lease);
   if (!lease.ok()) return lease.error();
   auto poll = ParseDuration(opt.poll);
@@ -296,18 +295,22 @@ Status Serve(const ServerOptions& opt, ServerState& state) {
   return OkStatus();
 }
 
-Status RunServerStages(const ServerOptions& opt) {
-  if (opt.log_format == "json") UseJsonLines();
-  auto settings = ParseSettings(opt);
+Status RunServerStages(const ServerOptions& opt, const SettingsSource& source) {
+  auto settings = ParseSettings(opt, source);
   if (!settings.ok()) return settings.error();
+  if (source.check_only) {
+    std::cout << (source.config.empty() ? "the flags" : source.config) << ": ok\n";
+    return OkStatus();
+  }
+  if (settings->flags.log_format == "json") UseJsonLines();
   auto state = OpenState(*settings);
   if (!state.ok()) return state.error();
   return Serve(settings->flags, *state);
 }
 
 // The one place a failed start-up becomes a log line and an exit code.
-int RunServer(const ServerOptions& opt) {
-  Status run = RunServerStages(opt);
+int RunServer(const ServerOptions& opt, const SettingsSource& source) {
+  Status run = RunServerStages(opt, source);
   if (run.ok()) return kExitOk;
   spdlog::error("{}", run.message());
   return ExitCodeOf(run.code());
@@ -318,33 +321,23 @@ int RunServer(const ServerOptions& opt) {
 void AddServerCommand(CLI::App& app, int& exit_code) {
   auto opt = std::make_shared<ServerOptions>();
   auto* cmd = app.add_subcommand("server", "Run the coordinator: the API, the scheduler and the store");
-  cmd->add_option("--data", opt->data, "Directory for the database, blobs and admin token")->capture_default_str();
-  cmd->add_option("--listen", opt->listen, "HOST:PORT to serve on; port 0 picks a free one")->capture_default_str();
-  cmd->add_option("--lease", opt->lease, "How long an agent may be silent before its work is requeued")
-      ->capture_default_str();
-  cmd->add_option("--poll", opt->poll, "How often idle agents ask for work")->capture_default_str();
-  cmd->add_option("--threads", opt->threads, "I/O threads")->capture_default_str();
-  cmd->add_option("--advertise", opt->advertise,
-                  "NAME[:PORT] clients reach this server by (repeatable); the first goes into token strings, all "
-                  "into the TLS certificate");
-  cmd->add_flag("--insecure-http", opt->insecure_http,
-                "Serve plain HTTP instead of TLS (tokens travel in clear: for loopback tests only)");
-  cmd->add_option("--max-connections-per-address", opt->max_connections_per_peer,
-                  "Open connections allowed from one client address")
-      ->check(CLI::Range(1, 1000000))
-      ->capture_default_str();
-  cmd->add_option("--validator", opt->validators,
-                  "NAME=PATH: a program submitters may name with `submit --validator NAME` to decide whether two "
-                  "replicas' results agree; runs sandboxed (repeatable; docs/validation.md)")
-      ->allow_extra_args(false);
-  cmd->add_option("--validator-user", opt->validator_user,
-                  "Account validators run as when the server runs as root")
-      ->capture_default_str();
-  cmd->add_option("--bwrap", opt->bwrap, "The bubblewrap binary validators run in")->capture_default_str();
-  cmd->add_option("--log-format", opt->log_format, "text, or json for one JSON object per line")
-      ->check(CLI::IsMember({"text", "json"}))
-      ->capture_default_str();
-  cmd->callback([opt, &exit_code] { exit_code = RunServer(*opt); });
+  AddServerFlags(*cmd, *opt);
+  auto source = std::make_shared<SettingsSource>();
+  cmd->add_option("--config", source->config,
+                  "TOML file of settings (/etc/gleaner/server.toml); a flag given here beats the file's key "
+                  "(docs/install.md)");
+  cmd->add_flag("--check", source->check_only, "Check the settings (--config and flags), print ok, and exit");
+  auto reference = std::make_shared<bool>(false);
+  cmd->add_flag("--config-reference", *reference, "Print the reference of server.toml's keys (Markdown) and exit");
+  cmd->callback([cmd, opt, source, reference, &exit_code] {
+    if (*reference) {
+      std::cout << ServerConfigReference();
+      exit_code = kExitOk;
+      return;
+    }
+    source->given = FlagsGiven(*cmd);
+    exit_code = RunServer(*opt, *source);
+  });
 }
 
 }  // namespace gleaner::server
