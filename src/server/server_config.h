@@ -11,7 +11,7 @@
 #include <variant>
 #include <vector>
 
-#include "agent/executor/sandbox.h"  // kDefaultBubblewrap
+#include "agent/executor/posix/sandbox.h"  // kDefaultBubblewrap
 #include "common/status.h"
 
 namespace CLI {
