@@ -246,7 +246,10 @@ Status RunAttempt(const AttemptEnv& env, const api::Assignment& assignment, cons
 }
 
 std::string DescribeExit(const TaskExit& exit) {
-  if (exit.signal) return "killed by signal " + std::to_string(*exit.signal) + " (" + SignalName(*exit.signal) + ")";
+  if (exit.signal) {
+    std::string name = SignalName(*exit.signal);
+    return "killed by signal " + std::to_string(*exit.signal) + (name.empty() ? "" : " (" + name + ")");
+  }
   return "exit code " + std::to_string(exit.exit_code.value_or(-1));
 }
 

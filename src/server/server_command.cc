@@ -100,7 +100,7 @@ Status EnsureAdminToken(Scheduler& scheduler, Store& store, const std::string& d
   GLEANER_RETURN_IF_ERROR(WriteFileDurably(data + "/admin.token", token_string + "\n", 0600));
   Batch batch;
   api::TokenCreateRequest admin{api::Role::kAdmin, "admin", int64_t{0}, 0};
-  auto created = scheduler.tokens().Create(Sha256Hex(token), admin, "gleaner server", now, batch);
+  auto created = scheduler.CreateToken(Sha256Hex(token), admin, "gleaner server", now, batch);
   if (!created.ok()) return created.error();
   batch.audit.push_back(AuditOf(Principal{api::Role::kAdmin, "gleaner server", 0}, "", "token.create", created->id,
                                 "the first admin token, written to " + data + "/admin.token", now));

@@ -266,11 +266,7 @@ asio::awaitable<Response> ApiHandlers::Enroll(const Request& request, const Admi
   std::string hash = Sha256Hex(credential);
   auto enroll = [req = *req, hash, join = admission.credential_hash, who = admission.principal,
                  peer = request.peer](Scheduler& s, Batch& out, int64_t now) -> Result<int64_t> {
-    // Checked again here, where uses are counted: two enrolments racing for
-    // a join token's last use cannot both have it.
-    auto token = s.tokens().Check(join, now);
-    if (!token.ok()) return token.error();
-    s.tokens().CountUse(join, out);
+    if (Status used = s.UseJoinToken(join, now, out); !used.ok()) return used.error();
     int64_t id = s.Enroll(req, hash, now, out);
     out.audit.push_back(AuditOf(who, peer, "host.enrol", req.facts.hostname + " (host " + std::to_string(id) + ")",
                                 std::to_string(req.slots) + " slots", now));
@@ -316,7 +312,7 @@ asio::awaitable<Response> ApiHandlers::CreateToken(const Request& request, const
   std::string hash = Sha256Hex(token);
   // A job belongs to its token's name, so unnamed tokens get names of their own (TokenBook).
   auto add = [hash, req = *req, who, peer = request.peer](Scheduler& s, Batch& out, int64_t now) {
-    auto view = s.tokens().Create(hash, req, who.name, now, out);
+    auto view = s.CreateToken(hash, req, who.name, now, out);
     if (view.ok()) {
       std::string limits = std::string(api::RoleName(view->role)) + " token '" + view->name + "'" +
                            (view->expires_at ? ", expires " + FormatUtc(view->expires_at) : ", never expires") +
@@ -344,7 +340,7 @@ asio::awaitable<Response> ApiHandlers::RevokeToken(const Request& request, const
   auto decoded = QueryParams("t=" + id);
   std::string id_or_name = decoded.empty() ? id : decoded.front().second;
   auto revoke = [id_or_name, who, peer = request.peer](Scheduler& s, Batch& out, int64_t now) {
-    auto view = s.tokens().Revoke(id_or_name, now, out);
+    auto view = s.RevokeToken(id_or_name, now, out);
     if (view.ok()) {
       out.audit.push_back(AuditOf(who, peer, "token.revoke", view->id, api::RoleName(view->role) + std::string(" token '") +
                                                                              view->name + "'", now));

@@ -1,5 +1,8 @@
 // Scheduler: the one owner of the grid's live state (jobs, task queues,
-// attempts and their leases, hosts, tokens) and the rules that move it.
+// attempts and their leases, hosts, tokens) and the rules that move it. A
+// facade over the concepts it holds: HostTable, AttemptTable, JobQueue,
+// ReplicaValidation, TokenBook and PolicyBook, with placement done by a
+// PlacementStack of small stages (placement/).
 //
 // Pure logic: no sockets, no SQL, no clock. Every call takes `now` (Unix ms)
 // and appends the durable records it changed to `out`; the caller commits
@@ -7,22 +10,23 @@
 // server's scheduler strand) calls it.
 #pragma once
 
-#include <algorithm>
 #include <cstdint>
-#include <deque>
 #include <map>
-#include <memory>
 #include <optional>
 #include <set>
 #include <string>
-#include <tuple>
-#include <unordered_map>
 #include <vector>
 
 #include "api/types.h"
 #include "common/status.h"
 #include "server/auth/token_book.h"
 #include "server/policy/policy_book.h"
+#include "server/scheduler/attempt_table.h"
+#include "server/scheduler/host_table.h"
+#include "server/scheduler/job.h"
+#include "server/scheduler/job_queue.h"
+#include "server/scheduler/placement/stack.h"
+#include "server/scheduler/replica_validation.h"
 #include "server/store/records.h"
 
 namespace gleaner::server {
@@ -46,20 +50,6 @@ struct SchedulerConfig {
   std::set<std::string> validators;
 };
 
-// A replicated result of a job with a tolerance, to be compared with the
-// first result of each group of agreeing results (docs/validation.md).
-// Comparing reads output files, so the server does it off the scheduler's
-// strand and reports the answer with RecordComparison.
-struct ComparisonRequest {
-  int64_t job_id = 0;
-  int64_t index = 0;
-  ReplicaResult candidate;
-  std::vector<ReplicaResult> groups;  // the first result of each group, oldest group first
-  double tolerance = 0;
-  double abs_tolerance = 0;
-  std::string validator;  // or the validator program that decides
-};
-
 // Who is calling: a token's role, or an enrolled host.
 struct Principal {
   api::Role role = api::Role::kViewer;
@@ -69,7 +59,8 @@ struct Principal {
 
 class Scheduler {
  public:
-  explicit Scheduler(SchedulerConfig config) : config_(config) {}
+  explicit Scheduler(SchedulerConfig config)
+      : config_(config), validation_({config.proven_after, config.quarantine_disagreements}) {}
 
   // Rebuilds the live state from the store. Attempts in flight get a fresh
   // lease, so agents have time to report after a server restart.
@@ -79,8 +70,19 @@ class Scheduler {
   // Who holds the secret with this hash: nullopt when nobody does; a token or
   // host that may no longer be used is kUnauthenticated saying why.
   Result<std::optional<Principal>> Authenticate(const std::string& secret_hash, int64_t now) const;
-  TokenBook& tokens() { return tokens_; }
+  // Tokens are read through this view and changed only by the calls below,
+  // which append what they change to `out`.
   const TokenBook& tokens() const { return tokens_; }
+  Result<api::TokenView> CreateToken(const std::string& secret_hash, const api::TokenCreateRequest& request,
+                                     const std::string& created_by, int64_t now, Batch& out) {
+    return tokens_.Create(secret_hash, request, created_by, now, out);
+  }
+  Result<api::TokenView> RevokeToken(const std::string& id_or_name, int64_t now, Batch& out) {
+    return tokens_.Revoke(id_or_name, now, out);
+  }
+  // Checks the join token `secret_hash` (again: two enrolments racing for its
+  // last use cannot both have it) and counts one enrolment made with it.
+  Status UseJoinToken(const std::string& secret_hash, int64_t now, Batch& out);
   // Refuses the host's credential from now on and requeues its attempts.
   Result<api::HostView> RevokeHost(int64_t host_id, int64_t now, Batch& out);
   // Whether the host may download the blob: an input, or the checkpoint, of a
@@ -131,78 +133,21 @@ class Scheduler {
   void RecordComparison(int64_t job_id, int64_t index, int64_t attempt_id, const std::string& agrees_with,
                         const std::string& difference, int64_t now, Batch& out);
 
-  size_t live_attempts() const { return attempts_.size(); }
+  size_t live_attempts() const { return attempts_.live(); }
   // For metrics and the console's charts: totals without copying any view.
   api::TaskCounts TaskTotals() const;
-  int64_t attempts_started() const { return next_attempt_id_ - 1; }
+  int64_t attempts_started() const { return attempts_.started(); }
 
  private:
-  struct Task {
-    api::TaskState state = api::TaskState::kQueued;
-    int32_t attempts = 0;
-    // Its live attempts: at most one, but for a replicated task one per replica running.
-    std::vector<int64_t> live;
-    int64_t host_id = 0;
-    std::unique_ptr<TaskOutcome> outcome;  // absent until an attempt ends
-    // Latest of its live attempts; the next attempt starts from it. Behind a
-    // pointer, as few tasks have one and a FileRef is 80 bytes.
-    std::unique_ptr<api::FileRef> checkpoint;
-    // Replicated tasks only (docs/validation.md), made with their first
-    // result or trusted replica; null otherwise, so a task of an ordinary job
-    // costs no more memory.
-    std::unique_ptr<Validation> validation;
-    bool waiting = false;   // replicated tasks: in `requeued` or `delayed_` for another replica
-    const Validation& Votes() const {
-      static const Validation kNone;
-      return validation ? *validation : kNone;
-    }
-    Validation& MutableVotes() {
-      if (!validation) validation = std::make_unique<Validation>();
-      return *validation;
-    }
-    void Distrust(int64_t host_id) {
-      if (validation && validation->trusted_host == host_id) validation->trusted_host = 0;
-    }
-  };
-  struct Job {
-    JobRecord record;
-    std::vector<Task> tasks;
-    int64_t next_fresh = 0;         // tasks from here on have never been dispatched
-    std::deque<int64_t> requeued;   // tasks waiting for another attempt
-    api::TaskCounts counts;
-    bool HasQueued() const;
-  };
-  struct Attempt {
-    AttemptRecord record;
-    int64_t cpus = 1;
-    int64_t lease_deadline = 0;
-  };
-  struct Host {
-    HostRecord record;
-    int64_t last_seen = 0;
-    int64_t slots_used = 0;
-    std::set<int64_t> attempts;
-    // Distinct tasks (job, index) failed since this host's last success.
-    std::set<std::pair<int64_t, int64_t>> failure_streak;
-    std::optional<api::HostActivity> activity;  // as its agent last reported; memory only
-    int64_t memory_offered = 0;  // the agent's memory cap (owner policy) as last reported; 0 = none
-    // What tasks may ask for here: the host's memory, or less under a cap.
-    int64_t MemoryForTasks() const {
-      return memory_offered > 0 ? std::min(memory_offered, record.facts.memory) : record.facts.memory;
-    }
-  };
-
   Job* FindJob(int64_t id);
   const Job* FindJob(int64_t id) const;
   api::HostView ViewOfHost(const Host& h, int64_t now) const;
   api::JobView ViewOf(const Job& job) const;
   api::TaskView ViewOf(const Job& job, int64_t index) const;
-  std::string HostName(int64_t host_id) const;
-  bool HasHostNamed(const std::string& name) const;
 
-  void SetTaskState(Job& job, int64_t index, api::TaskState state);
   void PersistTask(const Job& job, int64_t index, Batch& out) const;
   void MaybeFinishJob(Job& job, int64_t now, Batch& out);
+  // Lists the job among the runnable ones while it has queued tasks.
   void UpdateRunnable(const Job& job);
 
   // Removes a live attempt, frees its slots and records how it ended.
@@ -215,26 +160,31 @@ class Scheduler {
   void QueueAgain(Job& job, int64_t index, int64_t delay_ms, int64_t now);
   void FailAttempt(Host& host, Job& job, int64_t index, TaskOutcome outcome, int64_t now, Batch& out);
   void FailTask(Job& job, int64_t index, TaskOutcome outcome, int64_t now, Batch& out);
-  void NoteHostFailure(Host& host, int64_t job_id, int64_t index, const std::string& reason, Batch& out);
   // Ends every unfinished task of the job in `state` (cancelled or failed).
   void EndUnfinishedTasks(Job& job, api::TaskState state, const std::string& reason, int64_t now, Batch& out);
   void ReleaseDelayed(int64_t now);
   void EnforceDeadlines(int64_t now, Batch& out);
   void LoseAttempt(int64_t attempt_id, const std::string& reason, int64_t now, Batch& out);
   void AcceptCompletion(Host& host, const api::Completion& completion, int64_t now, Batch& out);
+  // The late result of an attempt lost to a silent host: a success still
+  // counts when nobody else has finished the task yet.
+  void AcceptLateResult(Host& host, AttemptRecord record, const api::Completion& completion, int64_t now, Batch& out);
   // Keeps `checkpoint` as the task's latest when `attempt_id` is the task's
   // live attempt on `host`; a stale attempt's or a replayed one changes nothing.
   void RecordCheckpoint(const Host& host, int64_t attempt_id, const api::FileRef& checkpoint, Batch& out);
   void AcceptResult(Job& job, int64_t index, TaskOutcome outcome, int64_t now, Batch& out);
+
+  // --- placement (placement/stack.h) ---
+  // Fills up to `free_slots` of the host with tasks, job by job as the stack selects them.
   void Assign(Host& host, int64_t free_slots, int64_t now, api::SyncResponse& response, Batch& out);
   // The next task of `job` that `host` may run now, taken off the queue.
   std::optional<int64_t> TakeTaskFor(Job& job, const Host& host);
+  // Starts an attempt of the task on the host and tells its agent.
+  void StartAttempt(Host& host, Job& job, int64_t index, int64_t now, api::SyncResponse& response, Batch& out);
+  // The hosts that run or ran a replica of the task that produced a result.
+  std::vector<int64_t> ReplicaHosts(const Task& t) const;
 
-  // --- result validation (docs/validation.md) ---
-  static bool Replicated(const Job& job) { return job.record.spec.replicas > 1; }
-  // True when `host` runs or ran a replica of the task that produced a result.
-  bool HoldsReplica(const Task& t, int64_t host_id) const;
-  int64_t WantedReplicas(const Job& job, const Task& t) const;
+  // --- result validation (replica_validation.h) ---
   // After a replica's result, failure or loss: accepts the result a quorum
   // agrees on, asks for more replicas, or fails the task past the bound.
   void AdvanceValidation(Job& job, int64_t index, int64_t delay_ms, int64_t now, Batch& out);
@@ -242,34 +192,18 @@ class Scheduler {
                         bool count_reliability, int64_t now, Batch& out);
   // Takes a replicated task off the queue (requeued or delayed).
   void DropFromQueue(Job& job, int64_t index);
-  std::string ValidationText(const Job& job, const Task& t) const;
-  // Adds a successful replica's result: it votes at once when its hash is
-  // known (or it is the first), else it waits for a comparison.
-  void AddReplicaResult(Job& job, int64_t index, ReplicaResult result, int64_t now, Batch& out);
 
   const SchedulerConfig config_;
+  const PlacementStack placement_;
 
   std::map<int64_t, Job> jobs_;
-  // Jobs with queued tasks, highest priority first, then oldest first.
-  std::set<std::pair<int64_t, int64_t>> runnable_;
-  std::unordered_map<int64_t, Attempt> attempts_;
-  // Attempts lost to a silent host whose task may still take their late result.
-  std::unordered_map<int64_t, AttemptRecord> lost_;
-  // Failed tasks waiting out their backoff: (due, job, index).
-  std::set<std::tuple<int64_t, int64_t, int64_t>> delayed_;
-  // Tasks (job, index) with a result waiting to be compared, and those whose
-  // comparison is being made now. Memory only: rebuilt from the results.
-  std::set<std::pair<int64_t, int64_t>> to_compare_;
-  std::set<std::pair<int64_t, int64_t>> comparing_;
-  // Unfinished jobs with a deadline: (deadline, job).
-  std::set<std::pair<int64_t, int64_t>> deadlines_;
-  std::map<int64_t, Host> hosts_;
-  std::unordered_map<std::string, int64_t> host_by_credential_;
+  int64_t next_job_id_ = 1;
+  JobQueue queue_;
+  AttemptTable attempts_;
+  HostTable hosts_;
+  ReplicaValidation validation_;
   TokenBook tokens_;
   PolicyBook policies_;
-  int64_t next_job_id_ = 1;
-  int64_t next_attempt_id_ = 1;
-  int64_t next_host_id_ = 1;
 };
 
 }  // namespace gleaner::server

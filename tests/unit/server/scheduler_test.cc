@@ -340,7 +340,7 @@ TEST_F(SchedulerTest, RestartOfACancelledJobKeepsItCancelled) {
 
 TEST_F(SchedulerTest, AuthenticatesTokensAndHosts) {
   api::TokenCreateRequest admin{api::Role::kAdmin, "admin", std::nullopt, 0};
-  ASSERT_TRUE(scheduler_.tokens().Create("h-admin", admin, "test", now_, out_).ok());
+  ASSERT_TRUE(scheduler_.CreateToken("h-admin", admin, "test", now_, out_).ok());
   int64_t host = Enroll("pc1", 1);
   EXPECT_EQ((*scheduler_.Authenticate("h-admin", now_))->role, api::Role::kAdmin);
   EXPECT_EQ((*scheduler_.Authenticate("cred-pc1", now_))->host_id, host);
