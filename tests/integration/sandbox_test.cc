@@ -16,36 +16,13 @@
 #include <filesystem>
 #include <iostream>
 
+#include "../support/loopback_listener.h"
 #include "harness.h"
 
 namespace gleaner::testing {
 namespace {
 
-// A listening TCP socket on the host's 127.0.0.1.
-class Listener {
- public:
-  Listener() {
-    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    ::listen(fd_, 8);
-    socklen_t len = sizeof addr;
-    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
-  }
-  ~Listener() { ::close(fd_); }
-  std::string port() const { return std::to_string(port_); }
-  bool HasConnection() const {
-    pollfd p{fd_, POLLIN, 0};
-    return ::poll(&p, 1, 0) == 1;
-  }
-
- private:
-  int fd_ = -1;
-  int port_ = 0;
-};
+using Listener = test_support::LoopbackListener;
 
 // `sleep 600` as the user tasks run as (gleaner when we are root), killed and
 // reaped on destruction.
@@ -127,7 +104,7 @@ TEST(Sandbox, TasksCannotReachOutOfTheirSandbox) {
   std::string agent_dir = grid.dir() / "agent-pc1";
   ASSERT_TRUE(std::filesystem::exists(agent_dir + "/agent.json"));
   std::string script = std::string(kTry) +
-                       "try network bash -c 'echo hi > /dev/tcp/127.0.0.1/" + listener.port() + "'\n" +
+                       "try network bash -c 'echo hi > /dev/tcp/127.0.0.1/" + listener.port_text() + "'\n" +
                        "try write-usr touch /usr/gleaner-escape\n" +
                        "try write-etc touch /etc/gleaner-escape\n" +
                        "try write-agent-cache touch " + agent_dir + "/cache/gleaner-escape\n" +
@@ -155,7 +132,7 @@ TEST(Sandbox, TasksCannotReachOutOfTheirSandbox) {
   EXPECT_FALSE(std::filesystem::exists("/etc/gleaner-escape"));
 
   // The same connection, from a job that asks for the network.
-  out = RunJob(grid, std::string(kTry) + "try network bash -c 'echo hi > /dev/tcp/127.0.0.1/" + listener.port() +
+  out = RunJob(grid, std::string(kTry) + "try network bash -c 'echo hi > /dev/tcp/127.0.0.1/" + listener.port_text() +
                          "'\n",
                {"--network"});
   EXPECT_NE(out.find("network: DONE"), std::string::npos) << out;

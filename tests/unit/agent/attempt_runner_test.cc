@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "agent/executor/posix/process_driver.h"
+#include "attempt_fixture.h"
 #include "test_support.h"
 
 namespace gleaner::agent {
@@ -17,20 +18,8 @@ using namespace std::chrono_literals;
 using testing::FakeServer;
 using testing::TempDir;
 
-class AttemptRunnerTest : public ::testing::Test {
+class AttemptRunnerTest : public testing::AttemptFixture {
  protected:
-  AttemptRunnerTest()
-      : dirs_(*PrepareAgentDirs(tmp_ / "agent")),
-        driver_(TaskUserOrSelf(), nullptr),
-        cache_(dirs_.cache, InputCache::Placement::kCopy),
-        pending_(PendingStore::Open(dirs_.pending).value()),
-        env_{dirs_, driver_, cache_, *pending_, server_.Links(), 1 << 20} {}
-
-  static std::optional<TaskUser> TaskUserOrSelf() {
-    auto user = ResolveTaskUser("gleaner");
-    return user.ok() ? *user : std::nullopt;
-  }
-
   api::Assignment Assign(std::vector<std::string> command) {
     api::Assignment a;
     a.attempt_id = 1;
@@ -46,9 +35,7 @@ class AttemptRunnerTest : public ::testing::Test {
     EXPECT_TRUE(kill.ok());
     Status done = RunAttempt(env_, assignment, **kill, control_);
     EXPECT_TRUE(done.ok()) << done.message();
-    auto all = pending_->All();
-    EXPECT_EQ(all.size(), 1u);
-    return all.empty() ? api::Completion{} : all[0];
+    return OnlyCompletion();
   }
 
   std::string Blob(const std::optional<api::FileRef>& ref) {
@@ -56,14 +43,6 @@ class AttemptRunnerTest : public ::testing::Test {
     return server_.Get(ref->sha256).value_or("<not uploaded>");
   }
 
-  TempDir tmp_;
-  FakeServer server_;
-  AgentDirs dirs_;
-  ProcessDriver driver_;
-  TaskControl control_{1};
-  InputCache cache_;
-  std::unique_ptr<PendingStore> pending_;
-  AttemptEnv env_;
 };
 
 TEST_F(AttemptRunnerTest, SuccessUploadsOutputsAndCapturesThenCleansUp) {

@@ -17,6 +17,7 @@
 #include "agent/checkpoint/checkpoint_uploader.h"
 #include "agent/executor/posix/process_driver.h"
 #include "agent/task_environment.h"
+#include "attempt_fixture.h"
 #include "test_support.h"
 
 namespace gleaner::agent {
@@ -191,21 +192,11 @@ TEST(CheckpointOutboxTest, KeepsTheLatestUntilDelivered) {
 
 // --- one attempt ------------------------------------------------------------------
 
-class CheckpointAttemptTest : public ::testing::Test {
+class CheckpointAttemptTest : public testing::AttemptFixture {
  protected:
-  CheckpointAttemptTest()
-      : dirs_(*PrepareAgentDirs(tmp_ / "agent")),
-        driver_(TaskUserOrSelf(), nullptr),
-        cache_(dirs_.cache, InputCache::Placement::kCopy),
-        pending_(PendingStore::Open(dirs_.pending).value()),
-        env_{dirs_, driver_, cache_, *pending_, server_.Links(), 1 << 20} {
+  CheckpointAttemptTest() {
     env_.checkpoint_interval = 100ms;
     if (auto user = TaskUserOrSelf()) env_.task_owner = FileOwner{user->uid, user->gid};
-  }
-
-  static std::optional<TaskUser> TaskUserOrSelf() {
-    auto user = ResolveTaskUser("gleaner");
-    return user.ok() ? *user : std::nullopt;
   }
 
   api::Assignment Assign(const std::string& script) {
@@ -249,19 +240,9 @@ class CheckpointAttemptTest : public ::testing::Test {
     Status done = RunAttempt(env_, assignment, **kill, control_);
     if (killer.joinable()) killer.join();
     EXPECT_TRUE(done.ok()) << done.message();
-    auto all = pending_->All();
-    EXPECT_EQ(all.size(), 1u);
-    return all.empty() ? api::Completion{} : all[0];
+    return OnlyCompletion();
   }
 
-  TempDir tmp_;
-  FakeServer server_;
-  AgentDirs dirs_;
-  ProcessDriver driver_;
-  TaskControl control_{1};
-  InputCache cache_;
-  std::unique_ptr<PendingStore> pending_;
-  AttemptEnv env_;
 };
 
 TEST_F(CheckpointAttemptTest, ChangedCheckpointDirIsUploadedWhileTheTaskRuns) {

@@ -23,6 +23,7 @@
 #include "agent/executor/posix/process_driver.h"
 #include "agent/executor/posix/sandbox_probe.h"
 #include "agent/executor/posix/task_limits.h"
+#include "../../support/loopback_listener.h"
 #include "test_support.h"
 
 namespace gleaner::agent {
@@ -60,31 +61,7 @@ std::vector<pid_t> ProcessesRunning(const std::string& needle) {
   return found;
 }
 
-// A listening TCP socket on 127.0.0.1 of the host's network namespace.
-class Listener {
- public:
-  Listener() {
-    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    EXPECT_EQ(::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-    EXPECT_EQ(::listen(fd_, 8), 0);
-    socklen_t len = sizeof addr;
-    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
-  }
-  ~Listener() { ::close(fd_); }
-  int port() const { return port_; }
-  bool HasConnection() const {
-    pollfd p{fd_, POLLIN, 0};
-    return ::poll(&p, 1, 0) == 1;
-  }
-
- private:
-  int fd_ = -1;
-  int port_ = 0;
-};
+using Listener = test_support::LoopbackListener;
 
 class SandboxedDriverTest : public ::testing::Test {
  protected:

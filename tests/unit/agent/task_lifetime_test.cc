@@ -9,8 +9,7 @@
 #include <future>
 #include <thread>
 
-#include "agent/executor/posix/cgroup_subtree.h"
-#include "agent/executor/posix/process_driver.h"
+#include "driver_support.h"
 #include "test_support.h"
 
 namespace gleaner::agent {
@@ -18,6 +17,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using testing::Slurp;
+using testing::DriverForSuite;
 using testing::TempDir;
 
 bool Exists(pid_t pid) { return std::filesystem::exists("/proc/" + std::to_string(pid)); }
@@ -50,13 +50,9 @@ bool Eventually(F condition, std::chrono::milliseconds limit) {
 class TaskLifetimeTest : public ::testing::TestWithParam<bool> {
  protected:
   void SetUp() override {
-    std::unique_ptr<CgroupSubtree> cgroups;
-    if (GetParam()) {
-      auto opened = CgroupSubtree::Open();
-      if (!opened.ok()) GTEST_SKIP() << "no writable cgroup v2 here: " << opened.error().message;
-      cgroups = std::move(*opened);
-    }
-    driver_ = std::make_unique<ProcessDriver>(std::nullopt, std::move(cgroups));
+    auto driver = DriverForSuite(GetParam());
+    if (!driver.ok()) GTEST_SKIP() << driver.error().message;
+    driver_ = std::move(*driver);
     std::filesystem::create_directory(tmp_ / "work");
   }
 
