@@ -402,7 +402,11 @@ Result<api::SyncResponse> Scheduler::Sync(int64_t host_id, const api::SyncReques
 
 void Scheduler::ExpireLeases(int64_t now, Batch& out) {
   for (int64_t id : attempts_.ExpiredBy(now)) {
-    std::string host = hosts_.Name(attempts_.Get(id).record.host_id);
+    // Losing one replica may end the task and with it its siblings that
+    // expired in the same tick: those are gone already.
+    const Attempt* expired = attempts_.Find(id);
+    if (!expired) continue;
+    std::string host = hosts_.Name(expired->record.host_id);
     LoseAttempt(id, "lost: host " + host + " stopped reporting", now, out);
   }
 }

@@ -704,6 +704,24 @@ TEST_F(SchedulerTest, ALostReplicaIsReplacedAndItsLateResultIsNotUsed) {
   EXPECT_EQ(HostView(pc1).disagreements, 0);  // its late result never entered the vote
 }
 
+TEST_F(SchedulerTest, TwoReplicasLostInOneTickFailTheTaskOnce) {
+  int64_t pc1 = Enroll("pc1", 1), pc2 = Enroll("pc2", 1);
+  api::JobSpec spec;
+  spec.command = {"work", "{i}"};
+  spec.count = 1;
+  spec.replicas = 2;
+  spec.quorum = 2;
+  spec.max_retries = 0;
+  int64_t job = *scheduler_.Submit(spec, "alice", now_, out_);
+  Sync(pc1, 1);
+  Sync(pc2, 1);
+  // Both hosts fall silent: the first loss gives up on the task and ends its
+  // sibling replica, which the same tick must then skip, not look up.
+  Advance(kLease + 1);
+  EXPECT_EQ(Task(job, 0).state, TaskState::kFailed);
+  EXPECT_EQ(scheduler_.live_attempts(), 0);
+}
+
 TEST_F(SchedulerTest, AFailedReplicaIsRetriedWithoutCountingAsAResult) {
   int64_t pc1 = Enroll("pc1", 1), pc2 = Enroll("pc2", 1), pc3 = Enroll("pc3", 1);
   int64_t job = SubmitReplicated(1, 2, 2);
