@@ -76,7 +76,9 @@ TEST(Quorum, NoWrongResultIsAcceptedFromALyingAgent) {
   for (const char* name : {"honest1", "honest2"}) {
     auto honest = HostNamed(grid, name);
     EXPECT_EQ(honest["disagreements"], 0) << honest.dump();
-    if (honest["agreements"].get<int>() > 0) EXPECT_EQ(honest["reliability"], 1.0) << honest.dump();
+    if (honest["agreements"].get<int>() > 0) {
+      EXPECT_EQ(honest["reliability"], 1.0) << honest.dump();
+    }
   }
   auto hosts = grid.Cli({"hosts"});
   EXPECT_NE(hosts.out.find("RELIABILITY"), std::string::npos) << hosts.out;

@@ -131,7 +131,9 @@ TEST(Security, ARevokedHostIsRefusedAndItsWorkFinishesElsewhere) {
 
   nlohmann::json hosts = grid.Cli({"hosts", "--json"}).Json()["hosts"];
   for (const auto& h : hosts) {
-    if (h["facts"]["hostname"] == "doomed") EXPECT_GT(h["revoked_at"].get<int64_t>(), 0);
+    if (h["facts"]["hostname"] == "doomed") {
+      EXPECT_GT(h["revoked_at"].get<int64_t>(), 0);
+    }
   }
 }
 

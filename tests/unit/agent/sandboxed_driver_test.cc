@@ -140,7 +140,9 @@ TEST_F(SandboxedDriverTest, CannotWriteOutsideItsWorkDir) {
   // Another attempt's work dir, the task user's own: writable were it visible.
   std::string sibling = tmp_ / "sibling";
   fs::create_directory(sibling);
-  if (user_) ASSERT_EQ(::chown(sibling.c_str(), user_->uid, user_->gid), 0);
+  if (user_) {
+    ASSERT_EQ(::chown(sibling.c_str(), user_->uid, user_->gid), 0);
+  }
   std::string script;
   for (const std::string& path :
        std::vector<std::string>{"/usr/gleaner-escape", "/etc/gleaner-escape", "/gleaner-escape", sibling + "/escape"}) {
