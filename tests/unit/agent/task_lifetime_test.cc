@@ -118,15 +118,17 @@ TEST_P(TaskLifetimeTest, ProcessesThatLeftTheGroupAreSuspendedWithTheTask) {
 }
 
 TEST_P(TaskLifetimeTest, TheTimeoutLeavesOutTimeSuspendedByTheOwner) {
-  // 2 s of sleep under a 1.5 s timeout, 1 s of it suspended: 1 s counts.
-  auto launch = Launch({"sleep", "2"});
-  launch.timeout = 1500ms;
+  // 3 s of sleep under a 2.5 s timeout, 1.5 s of it suspended: 1.5 s counts.
+  // The 1 s of slack keeps it true on a loaded machine; counting the suspended
+  // time too would still exceed the timeout.
+  auto launch = Launch({"sleep", "3"});
+  launch.timeout = 2500ms;
   auto kill = KillSwitch::Create();
   TaskControl control(3);
   auto run = std::async(std::launch::async, [&] { return driver_->Run(launch, **kill, control); });
   std::this_thread::sleep_for(100ms);
   ASSERT_TRUE(control.Suspend().ok());
-  std::this_thread::sleep_for(1000ms);
+  std::this_thread::sleep_for(1500ms);
   ASSERT_TRUE(control.Resume().ok());
   auto exit = run.get();
   ASSERT_TRUE(exit.ok()) << exit.error().message;
