@@ -31,6 +31,7 @@
 #include "server/http/api_handlers.h"
 #include "server/http/http_listener.h"
 #include "server/store/committer.h"
+#include "server/store/pg_connection.h"
 #include "server/store/store_location.h"
 #include "server/auth/audit.h"
 #include "server/tls/certificate_authority.h"
@@ -47,6 +48,9 @@ namespace {
 
 struct ServerOptions {
   std::string data = "gleaner-data";
+  std::string store;                // "": SQLite in data; else a postgresql:// URL
+  std::string store_password_file;  // PostgreSQL's password, when not in libpq's usual places
+  bool init = false;                // create the schema in a PostgreSQL database without one
   std::string listen = "0.0.0.0:7070";
   std::string lease = "30s";
   std::string poll = "1s";
@@ -138,6 +142,9 @@ Result<ServerSettings> ParseSettings(const ServerOptions& opt) {
   if (lease->count() < 1000 || opt.threads < 1) {
     return InvalidArgument("--lease must be at least 1s and --threads at least 1");
   }
+  if (!opt.store.empty() && !IsPostgresUrl(opt.store)) {
+    return InvalidArgument("--store '" + opt.store + "' is not a postgresql:// URL; leave it out for SQLite in --data");
+  }
   settings.scheduler.lease_ms = lease->count();
   settings.scheduler.poll_ms = poll->count();
   return settings;
@@ -164,7 +171,7 @@ Result<ServerState> OpenState(ServerSettings& settings) {
   auto lock = LockDataDir(data);
   if (!lock.ok()) return lock.error();
 
-  StoreLocation location{data};
+  StoreLocation location{data, settings.flags.store, settings.flags.store_password_file, settings.flags.init};
   auto store = OpenStore(location);
   if (!store.ok()) return store.error();
   auto blobs = BlobStore::Open(data + "/blobs");
@@ -319,6 +326,11 @@ void AddServerCommand(CLI::App& app, int& exit_code) {
   auto opt = std::make_shared<ServerOptions>();
   auto* cmd = app.add_subcommand("server", "Run the coordinator: the API, the scheduler and the store");
   cmd->add_option("--data", opt->data, "Directory for the database, blobs and admin token")->capture_default_str();
+  cmd->add_option("--store", opt->store,
+                  "postgresql://user@host/db: keep every table in PostgreSQL (libpq's PG* variables apply); "
+                  "default: SQLite in --data");
+  cmd->add_option("--store-password-file", opt->store_password_file, "A file holding the PostgreSQL password");
+  cmd->add_flag("--init", opt->init, "Create the schema in a PostgreSQL database that has none yet");
   cmd->add_option("--listen", opt->listen, "HOST:PORT to serve on; port 0 picks a free one")->capture_default_str();
   cmd->add_option("--lease", opt->lease, "How long an agent may be silent before its work is requeued")
       ->capture_default_str();

@@ -1,0 +1,54 @@
+// PostgresStore: the Store in a PostgreSQL database, for a grid whose state
+// must outlive the server's machine. Every table of the embedded SQLite store,
+// with the same columns; a batch is one transaction of one multi-row upsert
+// per table, durable on return with synchronous_commit on (PostgreSQL's
+// default). Blobs stay on the filesystem (docs/operations.md).
+//
+// Not thread-safe: one thread uses it at a time (see Store).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "server/store/pg_connection.h"
+#include "server/store/store.h"
+#include "server/store/store_tables.h"
+
+namespace gleaner::server {
+
+class PostgresStore : public Store {
+ public:
+  // Connects and brings the schema up to this binary's version. A database
+  // without Gleaner's schema gets it only with `create` (the server's
+  // --init), else kNotFound; kConflict when the schema is newer than the
+  // binary; kUnavailable when PostgreSQL cannot be reached.
+  static Result<std::unique_ptr<PostgresStore>> Open(const PgAddress& address, bool create);
+  // A read-only connection for reports: Apply() on it fails.
+  static Result<std::unique_ptr<PostgresStore>> OpenReadOnly(const PgAddress& address);
+
+  Status Apply(const Batch& batch) override;
+  Result<Snapshot> LoadAll() override;
+  Result<std::vector<UsageRow>> Usage(int64_t since) override;
+  Result<std::vector<api::AuditEvent>> Audit(const AuditQuery& query) override;
+
+ private:
+  explicit PostgresStore(PgConnection conn) : conn_(std::move(conn)) {}
+  Result<Snapshot> LoadInSnapshot();
+
+  PgConnection conn_;
+};
+
+// Inside the caller's transaction: brings the schema of the database up to
+// this binary's version (see PostgresStore::Open for `create` and the errors),
+// serialised against other servers doing the same.
+Status PgMigrate(PgConnection& conn, bool create);
+// True when the database holds Gleaner's schema.
+Result<bool> PgHasSchema(PgConnection& conn);
+// Writes `rows` (text values, in `columns` order) into `table` in one
+// statement: an upsert on the table's key when `upsert`, a plain insert
+// otherwise. Rows with equal keys must have been merged already.
+Status PgWriteRows(PgConnection& conn, const char* table, const std::vector<StoreColumn>& columns, size_t key_columns,
+                   const std::vector<std::vector<std::string>>& rows);
+
+}  // namespace gleaner::server
