@@ -69,6 +69,7 @@ Result<PgConnection> PgConnection::Connect(const PgAddress& address) {
 bool PgConnection::EnsureConnected() {
   if (PQstatus(conn_.get()) == CONNECTION_OK) return true;
   PQreset(conn_.get());
+  prepared_.clear();  // they died with the old session
   return PQstatus(conn_.get()) == CONNECTION_OK;
 }
 
@@ -81,21 +82,44 @@ Result<PgResult> PgConnection::Query(const std::string& sql, const std::vector<s
                   &ClearResult);
   ExecStatusType status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return result;
-  if (PQstatus(conn_.get()) != CONNECTION_OK) {
-    return Unavailable("lost the connection to PostgreSQL at " + describe_ + ": " + ErrorOf(conn_.get()));
+  return LastError();
+}
+
+Status PgConnection::RunPrepared(const std::string& sql, const std::vector<std::string>& params) {
+  auto it = prepared_.find(sql);
+  if (it == prepared_.end()) {
+    std::string name = "s" + std::to_string(prepared_.size());
+    PgResult made(PQprepare(conn_.get(), name.c_str(), sql.c_str(), static_cast<int>(params.size()), nullptr),
+                  &ClearResult);
+    if (!made || PQresultStatus(made.get()) != PGRES_COMMAND_OK) return LastError();
+    it = prepared_.emplace(sql, name).first;
   }
-  return Internal("postgresql: " + ErrorOf(conn_.get()));
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const auto& p : params) values.push_back(p.c_str());
+  PgResult result(PQexecPrepared(conn_.get(), it->second.c_str(), static_cast<int>(values.size()), values.data(),
+                                 nullptr, nullptr, 0),
+                  &ClearResult);
+  if (result && PQresultStatus(result.get()) == PGRES_COMMAND_OK) return OkStatus();
+  return LastError();
 }
 
 Status PgConnection::RunScript(const std::string& sql) {
   PgResult result(PQexec(conn_.get(), sql.c_str()), &ClearResult);
   if (result && PQresultStatus(result.get()) == PGRES_COMMAND_OK) return OkStatus();
-  return Internal("postgresql: " + ErrorOf(conn_.get()));
+  return LastError();
 }
 
 Status PgConnection::Run(const std::string& sql, const std::vector<std::string>& params) {
   auto result = Query(sql, params);
   return result.ok() ? OkStatus() : Status(result.error());
+}
+
+Error PgConnection::LastError() const {
+  if (PQstatus(conn_.get()) != CONNECTION_OK) {
+    return Unavailable("lost the connection to PostgreSQL at " + describe_ + ": " + ErrorOf(conn_.get()));
+  }
+  return Internal("postgresql: " + ErrorOf(conn_.get()));
 }
 
 Status PgConnection::InTransaction(const char* begin, const std::function<Status()>& body) {

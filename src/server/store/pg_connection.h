@@ -8,6 +8,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -42,6 +43,9 @@ class PgConnection {
   Result<PgResult> Query(const std::string& sql, const std::vector<std::string>& params = {});
   // Query() for statements whose rows do not matter.
   Status Run(const std::string& sql, const std::vector<std::string>& params = {});
+  // Run(), with `sql` prepared on first use and kept for the connection's
+  // life: for the few statements run again and again (a batch's upserts).
+  Status RunPrepared(const std::string& sql, const std::vector<std::string>& params);
   // Runs several statements without parameters (a schema, a migration).
   Status RunScript(const std::string& sql);
   // Runs `body` in one transaction opened with `begin` ("BEGIN ..."):
@@ -53,8 +57,11 @@ class PgConnection {
 
  private:
   PgConnection(pg_conn* conn, std::string describe);
+  // The last call's failure: kUnavailable when the connection is gone.
+  Error LastError() const;
   std::unique_ptr<pg_conn, void (*)(pg_conn*)> conn_;
   std::string describe_;
+  std::map<std::string, std::string> prepared_;  // SQL -> name of its prepared statement on this connection
 };
 
 // Values of one result cell: the text, or it read as an integer.

@@ -76,12 +76,29 @@ std::vector<Row> LastOfEachKey(std::vector<Row> rows, size_t key_columns) {
   return {std::make_move_iterator(kept.rbegin()), std::make_move_iterator(kept.rend())};
 }
 
-Status Upsert(PgConnection& conn, const char* name, std::vector<Row> rows) {
-  if (rows.empty()) return OkStatus();
-  const StoreTable& table = Table(name);
-  return PgWriteRows(conn, table.name, table.columns, table.key_columns,
-                     LastOfEachKey(std::move(rows), table.key_columns));
-}
+// The statements of one batch, sent together as one.
+struct BatchStatement {
+  std::vector<std::string> parts;  // one INSERT per table with rows
+  std::vector<std::string> params;
+
+  void Add(const char* name, std::vector<Row> rows) {
+    if (rows.empty()) return;
+    const StoreTable& table = Table(name);
+    parts.push_back(PgWriteRowsSql(table.name, table.columns, table.key_columns,
+                                   LastOfEachKey(std::move(rows), table.key_columns), params));
+  }
+  // One statement, so one implicit transaction: the earlier parts as
+  // data-modifying WITH clauses (each runs, whether read or not), the last
+  // one as the statement itself. The tables are distinct, so no part needs
+  // to see another's rows.
+  std::string Sql() const {
+    std::string sql;
+    for (size_t i = 0; i + 1 < parts.size(); ++i) {
+      sql += (i == 0 ? "WITH w" : ", w") + std::to_string(i) + " AS (" + parts[i] + ")";
+    }
+    return sql + (sql.empty() ? "" : " ") + parts.back();
+  }
+};
 
 
 }  // namespace
@@ -120,13 +137,10 @@ Status PgMigrate(PgConnection& conn, bool create) {
   return OkStatus();
 }
 
-Status PgWriteRows(PgConnection& conn, const char* table, const std::vector<StoreColumn>& columns, size_t key_columns,
-                   const std::vector<Row>& rows) {
-  if (rows.empty()) return OkStatus();
-  // One array parameter per column, unnested back into rows: one statement
-  // and one round trip for the whole batch of a table.
+std::string PgWriteRowsSql(const char* table, const std::vector<StoreColumn>& columns, size_t key_columns,
+                           const std::vector<Row>& rows, std::vector<std::string>& params) {
+  // One array parameter per column, unnested back into rows.
   std::string names, arrays, key, updates;
-  std::vector<std::string> params;
   for (size_t c = 0; c < columns.size(); ++c) {
     std::vector<std::string> values;
     values.reserve(rows.size());
@@ -134,7 +148,7 @@ Status PgWriteRows(PgConnection& conn, const char* table, const std::vector<Stor
     params.push_back(PgArray(values));
     std::string sep = c == 0 ? "" : ", ";
     names += sep + columns[c].name;
-    arrays += sep + "$" + std::to_string(c + 1) + (columns[c].integer ? "::bigint[]" : "::text[]");
+    arrays += sep + "$" + std::to_string(params.size()) + (columns[c].integer ? "::bigint[]" : "::text[]");
     if (c < key_columns) {
       key += (c == 0 ? "" : ", ") + std::string(columns[c].name);
     } else {
@@ -143,6 +157,14 @@ Status PgWriteRows(PgConnection& conn, const char* table, const std::vector<Stor
   }
   std::string sql = "INSERT INTO " + std::string(table) + "(" + names + ") SELECT * FROM unnest(" + arrays + ")";
   if (key_columns > 0) sql += " ON CONFLICT (" + key + ") DO " + (updates.empty() ? "NOTHING" : "UPDATE SET " + updates);
+  return sql;
+}
+
+Status PgWriteRows(PgConnection& conn, const char* table, const std::vector<StoreColumn>& columns, size_t key_columns,
+                   const std::vector<Row>& rows) {
+  if (rows.empty()) return OkStatus();
+  std::vector<std::string> params;
+  std::string sql = PgWriteRowsSql(table, columns, key_columns, rows, params);
   return conn.Run(sql, params);
 }
 
@@ -169,51 +191,53 @@ Status PostgresStore::Apply(const Batch& batch) {
   // A connection lost between batches is made again; one lost during a batch
   // fails it (the committer then stops the server: see committer.h).
   if (!conn_.EnsureConnected()) return Unavailable("lost the connection to PostgreSQL at " + conn_.describe());
-  return conn_.InTransaction("BEGIN", [&]() -> Status {
-    std::vector<Row> rows;
-    for (const auto& r : batch.jobs) {
-      rows.push_back({Text(r.id), json(r.spec).dump(), r.owner, Text(r.created_at), Text(r.cancelled),
-                      Text(r.finished_at)});
-    }
-    GLEANER_RETURN_IF_ERROR(Upsert(conn_, "jobs", std::move(rows)));
-    rows = {};
-    for (const auto& r : batch.hosts) {
-      rows.push_back({Text(r.id), json(r.facts).dump(), Text(r.slots), r.credential_hash, Text(r.enrolled_at),
-                      Text(r.quarantined), r.quarantine_reason, Text(r.revoked_at), Text(r.agreements),
-                      Text(r.disagreements)});
-    }
-    GLEANER_RETURN_IF_ERROR(Upsert(conn_, "hosts", std::move(rows)));
-    rows = {};
-    for (const auto& r : batch.tokens) {
-      rows.push_back({r.hash, std::string(api::RoleName(r.role)), r.name, Text(r.created_at), Text(r.expires_at),
-                      Text(r.max_uses), Text(r.uses), Text(r.revoked_at), r.created_by});
-    }
-    GLEANER_RETURN_IF_ERROR(Upsert(conn_, "tokens", std::move(rows)));
-    rows = {};
-    for (const auto& r : batch.policies) rows.push_back({r.scope, json(r.policy).dump()});
-    GLEANER_RETURN_IF_ERROR(Upsert(conn_, "policies", std::move(rows)));
-    rows = {};
-    for (const auto& r : batch.tasks) {
-      rows.push_back({Text(r.job_id), Text(r.index), std::string(api::TaskStateName(r.state)), Text(r.attempts),
-                      Text(r.host_id), OutcomeToJson(r.outcome).dump(), CheckpointToText(r.checkpoint),
-                      ValidationToText(r.validation)});
-    }
-    GLEANER_RETURN_IF_ERROR(Upsert(conn_, "tasks", std::move(rows)));
-    rows = {};
-    for (const auto& r : batch.attempts) {
-      rows.push_back({Text(r.id), Text(r.job_id), Text(r.index), Text(r.host_id),
-                      std::string(api::AttemptStateName(r.state)), Text(r.started_at), Text(r.ended_at), r.reason,
-                      Text(r.cpu_ms), Text(r.wall_ms)});
-    }
-    GLEANER_RETURN_IF_ERROR(Upsert(conn_, "attempts", std::move(rows)));
-    rows = {};
-    // Audit events are appended in order and numbered by the database.
-    for (const auto& e : batch.audit) {
-      rows.push_back({Text(e.at), e.who, e.role, e.peer, e.action, e.target, e.outcome, e.detail});
-    }
+  BatchStatement statement;
+  std::vector<Row> rows;
+  for (const auto& r : batch.jobs) {
+    rows.push_back({Text(r.id), json(r.spec).dump(), r.owner, Text(r.created_at), Text(r.cancelled),
+                    Text(r.finished_at)});
+  }
+  statement.Add("jobs", std::move(rows));
+  rows = {};
+  for (const auto& r : batch.hosts) {
+    rows.push_back({Text(r.id), json(r.facts).dump(), Text(r.slots), r.credential_hash, Text(r.enrolled_at),
+                    Text(r.quarantined), r.quarantine_reason, Text(r.revoked_at), Text(r.agreements),
+                    Text(r.disagreements)});
+  }
+  statement.Add("hosts", std::move(rows));
+  rows = {};
+  for (const auto& r : batch.tokens) {
+    rows.push_back({r.hash, std::string(api::RoleName(r.role)), r.name, Text(r.created_at), Text(r.expires_at),
+                    Text(r.max_uses), Text(r.uses), Text(r.revoked_at), r.created_by});
+  }
+  statement.Add("tokens", std::move(rows));
+  rows = {};
+  for (const auto& r : batch.policies) rows.push_back({r.scope, json(r.policy).dump()});
+  statement.Add("policies", std::move(rows));
+  rows = {};
+  for (const auto& r : batch.tasks) {
+    rows.push_back({Text(r.job_id), Text(r.index), std::string(api::TaskStateName(r.state)), Text(r.attempts),
+                    Text(r.host_id), OutcomeToJson(r.outcome).dump(), CheckpointToText(r.checkpoint),
+                    ValidationToText(r.validation)});
+  }
+  statement.Add("tasks", std::move(rows));
+  rows = {};
+  for (const auto& r : batch.attempts) {
+    rows.push_back({Text(r.id), Text(r.job_id), Text(r.index), Text(r.host_id),
+                    std::string(api::AttemptStateName(r.state)), Text(r.started_at), Text(r.ended_at), r.reason,
+                    Text(r.cpu_ms), Text(r.wall_ms)});
+  }
+  statement.Add("attempts", std::move(rows));
+  rows = {};
+  // Audit events are appended in order and numbered by the database.
+  for (const auto& e : batch.audit) {
+    rows.push_back({Text(e.at), e.who, e.role, e.peer, e.action, e.target, e.outcome, e.detail});
+  }
+  if (!rows.empty()) {
     const auto& audit = Table("audit").columns;
-    return PgWriteRows(conn_, "audit", {audit.begin() + 1, audit.end()}, 0, rows);
-  });
+    statement.parts.push_back(PgWriteRowsSql("audit", {audit.begin() + 1, audit.end()}, 0, rows, statement.params));
+  }
+  return conn_.RunPrepared(statement.Sql(), statement.params);
 }
 
 Result<Snapshot> PostgresStore::LoadAll() {

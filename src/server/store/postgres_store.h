@@ -1,8 +1,8 @@
 // PostgresStore: the Store in a PostgreSQL database, for a grid whose state
 // must outlive the server's machine. Every table of the embedded SQLite store,
 // with the same columns; a batch is one transaction of one multi-row upsert
-// per table, durable on return with synchronous_commit on (PostgreSQL's
-// default). Blobs stay on the filesystem (docs/operations.md).
+// per table, all sent as one statement (data-modifying WITH clauses): one
+// round trip per batch, durable on return with synchronous_commit on. Blobs stay on the filesystem (docs/operations.md).
 //
 // Not thread-safe: one thread uses it at a time (see Store).
 #pragma once
@@ -45,9 +45,14 @@ class PostgresStore : public Store {
 Status PgMigrate(PgConnection& conn, bool create);
 // True when the database holds Gleaner's schema.
 Result<bool> PgHasSchema(PgConnection& conn);
-// Writes `rows` (text values, in `columns` order) into `table` in one
-// statement: an upsert on the table's key when `upsert`, a plain insert
-// otherwise. Rows with equal keys must have been merged already.
+// The statement that writes `rows` (text values, in `columns` order) into
+// `table`: an upsert on its first `key_columns` columns, a plain insert when
+// 0. Each column travels as one array parameter, numbered after those
+// already in `params`, to which they are added. Rows with equal keys must
+// have been merged already.
+std::string PgWriteRowsSql(const char* table, const std::vector<StoreColumn>& columns, size_t key_columns,
+                           const std::vector<std::vector<std::string>>& rows, std::vector<std::string>& params);
+// Runs PgWriteRowsSql()'s statement; nothing to do for no rows.
 Status PgWriteRows(PgConnection& conn, const char* table, const std::vector<StoreColumn>& columns, size_t key_columns,
                    const std::vector<std::vector<std::string>>& rows);
 
