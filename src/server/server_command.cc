@@ -51,6 +51,8 @@ struct ServerOptions {
   std::string store;                // "": SQLite in data; else a postgresql:// URL
   std::string store_password_file;  // PostgreSQL's password, when not in libpq's usual places
   bool init = false;                // create the schema in a PostgreSQL database without one
+  std::string leader_lease = "10s";  // PostgreSQL: how long the leader's lease lasts unrenewed
+  std::string blobs;                 // "": <data>/blobs
   std::string listen = "0.0.0.0:7070";
   std::string lease = "30s";
   std::string poll = "1s";
@@ -93,6 +95,12 @@ constexpr size_t kSamplesKept = 1800;
 
 // Holds an exclusive lock on <data>/lock for the life of the process, so two
 // servers never share one data directory.
+// This machine's name, for the standbys' logs.
+std::string ThisHostName() {
+  char name[256] = {};
+  return ::gethostname(name, sizeof name - 1) == 0 ? name : "?";
+}
+
 Result<int> LockDataDir(const std::string& data) {
   std::string path = data + "/lock";
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
@@ -131,10 +139,11 @@ Status EnsureAdminToken(Scheduler& scheduler, Store& store, const std::string& d
 struct ServerSettings {
   ServerOptions flags;
   SchedulerConfig scheduler;  // lease and poll; validator names come with the state
+  std::chrono::milliseconds leader_lease{0};  // 0: SQLite, whose leader lock is the data directory's
 };
 
 Result<ServerSettings> ParseSettings(const ServerOptions& opt) {
-  ServerSettings settings{opt, {}};
+  ServerSettings settings{opt, {}, {}};
   auto lease = ParseDuration(opt.lease);
   if (!lease.ok()) return lease.error();
   auto poll = ParseDuration(opt.poll);
@@ -145,6 +154,10 @@ Result<ServerSettings> ParseSettings(const ServerOptions& opt) {
   if (!opt.store.empty() && !IsPostgresUrl(opt.store)) {
     return InvalidArgument("--store '" + opt.store + "' is not a postgresql:// URL; leave it out for SQLite in --data");
   }
+  auto leader_lease = ParseDuration(opt.leader_lease);
+  if (!leader_lease.ok()) return leader_lease.error();
+  if (leader_lease->count() < 1000) return InvalidArgument("--leader-lease must be at least 1s");
+  if (!opt.store.empty()) settings.leader_lease = *leader_lease;
   settings.scheduler.lease_ms = lease->count();
   settings.scheduler.poll_ms = poll->count();
   return settings;
@@ -171,10 +184,11 @@ Result<ServerState> OpenState(ServerSettings& settings) {
   auto lock = LockDataDir(data);
   if (!lock.ok()) return lock.error();
 
-  StoreLocation location{data, settings.flags.store, settings.flags.store_password_file, settings.flags.init};
-  auto store = OpenStore(location);
+  StoreLocation location{data, settings.flags.store, settings.flags.store_password_file, settings.flags.init,
+                         settings.leader_lease, ThisHostName() + " " + settings.flags.listen};
+  auto store = OpenStore(location);  // with PostgreSQL, waits here as a standby until this server leads
   if (!store.ok()) return store.error();
-  auto blobs = BlobStore::Open(data + "/blobs");
+  auto blobs = BlobStore::Open(settings.flags.blobs.empty() ? data + "/blobs" : settings.flags.blobs);
   if (!blobs.ok()) return blobs.error();
   auto started = std::chrono::steady_clock::now();
   auto snapshot = (*store)->LoadAll();
@@ -331,6 +345,12 @@ void AddServerCommand(CLI::App& app, int& exit_code) {
                   "default: SQLite in --data");
   cmd->add_option("--store-password-file", opt->store_password_file, "A file holding the PostgreSQL password");
   cmd->add_flag("--init", opt->init, "Create the schema in a PostgreSQL database that has none yet");
+  cmd->add_option("--leader-lease", opt->leader_lease,
+                  "With --store: servers sharing the store elect one leader; a standby takes over this long after "
+                  "the leader stops renewing (docs/operations.md)")
+      ->capture_default_str();
+  cmd->add_option("--blobs", opt->blobs,
+                  "Directory for blobs (default: <data>/blobs); a standby must reach the same one");
   cmd->add_option("--listen", opt->listen, "HOST:PORT to serve on; port 0 picks a free one")->capture_default_str();
   cmd->add_option("--lease", opt->lease, "How long an agent may be silent before its work is requeued")
       ->capture_default_str();

@@ -85,7 +85,7 @@ Result<PgResult> PgConnection::Query(const std::string& sql, const std::vector<s
   return LastError();
 }
 
-Status PgConnection::RunPrepared(const std::string& sql, const std::vector<std::string>& params) {
+Result<PgResult> PgConnection::QueryPrepared(const std::string& sql, const std::vector<std::string>& params) {
   auto it = prepared_.find(sql);
   if (it == prepared_.end()) {
     std::string name = "s" + std::to_string(prepared_.size());
@@ -100,7 +100,8 @@ Status PgConnection::RunPrepared(const std::string& sql, const std::vector<std::
   PgResult result(PQexecPrepared(conn_.get(), it->second.c_str(), static_cast<int>(values.size()), values.data(),
                                  nullptr, nullptr, 0),
                   &ClearResult);
-  if (result && PQresultStatus(result.get()) == PGRES_COMMAND_OK) return OkStatus();
+  ExecStatusType status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return result;
   return LastError();
 }
 

@@ -43,9 +43,9 @@ class PgConnection {
   Result<PgResult> Query(const std::string& sql, const std::vector<std::string>& params = {});
   // Query() for statements whose rows do not matter.
   Status Run(const std::string& sql, const std::vector<std::string>& params = {});
-  // Run(), with `sql` prepared on first use and kept for the connection's
+  // Query(), with `sql` prepared on first use and kept for the connection's
   // life: for the few statements run again and again (a batch's upserts).
-  Status RunPrepared(const std::string& sql, const std::vector<std::string>& params);
+  Result<PgResult> QueryPrepared(const std::string& sql, const std::vector<std::string>& params);
   // Runs several statements without parameters (a schema, a migration).
   Status RunScript(const std::string& sql);
   // Runs `body` in one transaction opened with `begin` ("BEGIN ..."):

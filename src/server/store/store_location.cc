@@ -24,7 +24,7 @@ Result<std::unique_ptr<Store>> AsStore(Result<std::unique_ptr<Kind>> store) {
 std::string StoreLocation::Describe() const { return IsPostgres(*this) ? Postgres(*this).Describe() : SqlitePath(*this); }
 
 Result<std::unique_ptr<Store>> OpenStore(const StoreLocation& where) {
-  if (IsPostgres(where)) return AsStore(PostgresStore::Open(Postgres(where), where.create));
+  if (IsPostgres(where)) return AsStore(PostgresStore::Open(Postgres(where), where.create, {where.leader_name, where.leader_lease}));
   return AsStore(SqliteStore::Open(SqlitePath(where)));
 }
 

@@ -4,6 +4,7 @@
 // database instead (blobs, the CA and admin.token stay in the data directory).
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -23,6 +24,11 @@ struct StoreLocation {
   // --init). Otherwise such a database is refused, so a mistyped URL does
   // not start an empty grid. A SQLite store is always created when new.
   bool create = false;
+  // PostgreSQL: with a lease, OpenStore() waits as a standby until this
+  // server leads the store, and its commits are fenced by its epoch from then
+  // on (postgres_leadership.h). 0 for tools and tests: no leadership.
+  std::chrono::milliseconds leader_lease{0};
+  std::string leader_name;  // who this server is, in the standbys' logs
 
   // For logs and messages: where the state is read from.
   std::string Describe() const;

@@ -139,6 +139,40 @@ TEST_F(PostgresStoreTest, ABackupOfPostgresRestoresIntoSqlite) {
   EXPECT_EQ(audit->front().action, "token.create");
 }
 
+TEST_F(PostgresStoreTest, AServerWhoseLeadHasPassedCommitsNothing) {
+  StoreLocation where = NewPostgresLocation(dir_, /*create=*/true);
+  PgAddress address{where.postgres_url, ""};
+  // Leases long enough that no renewal runs during the test.
+  auto old_leader = PostgresStore::Open(address, /*create=*/true, {"a", std::chrono::seconds(60)});
+  ASSERT_TRUE(old_leader.ok()) << old_leader.error().message;
+  Batch first;
+  first.tokens.push_back({"first", api::Role::kViewer, "x", 1});
+  ASSERT_TRUE((*old_leader)->Apply(first).ok());
+  // Its lease runs out (as if it froze), and another server takes the lead.
+  auto conn = PgConnection::Connect(address);
+  ASSERT_TRUE(conn.ok());
+  ASSERT_TRUE(conn->Run("UPDATE leader SET expires_at = now() - interval '1 second'").ok());
+  auto new_leader = PostgresStore::Open(address, /*create=*/false, {"b", std::chrono::seconds(60)});
+  ASSERT_TRUE(new_leader.ok()) << new_leader.error().message;
+  auto epochs = conn->Query("SELECT epoch, holder FROM leader");
+  ASSERT_TRUE(epochs.ok());
+  EXPECT_EQ(PgText(*epochs, 0, 0) + " " + PgText(*epochs, 0, 1), "2 b");
+
+  Batch late;
+  late.tokens.push_back({"late", api::Role::kViewer, "x", 2});
+  late.audit.push_back({0, 70, "admin", "admin", "127.0.0.1", "token.create", "late", "ok", ""});
+  Status refused = (*old_leader)->Apply(late);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.code(), ErrorCode::kConflict);
+  EXPECT_NE(refused.message().find("epoch 1"), std::string::npos) << refused.message();
+  auto seen = (*new_leader)->LoadAll();
+  ASSERT_TRUE(seen.ok());
+  ASSERT_EQ(seen->tokens.size(), 1u);  // nothing of the late batch
+  EXPECT_EQ(seen->tokens[0].hash, "first");
+  EXPECT_TRUE((*new_leader)->Audit({})->empty());
+  EXPECT_TRUE((*new_leader)->Apply(late).ok());
+}
+
 using testing::StoreConformanceTest;
 INSTANTIATE_TEST_SUITE_P(Postgres, StoreConformanceTest,
                          ::testing::Values(testing::StoreKind{
