@@ -7,6 +7,7 @@
 #include <csignal>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <thread>
 
 #include "harness.h"
@@ -96,6 +97,23 @@ TEST_F(PostgresServer, KilledServerComesBackFromPostgresAndEveryTaskIsDoneOnce) 
   EXPECT_EQ(job_view["state"], "done");
 }
 
+// The standby of `grid`'s leader: same store, blobs and CA; on the same
+// address unless `listen` says another.
+std::unique_ptr<Process> StartStandby(Grid& grid, const TempDir& shared, const std::vector<std::string>& flags,
+                                      std::string listen = "") {
+  if (listen.empty()) listen = "127.0.0.1:" + std::to_string(grid.port());
+  std::string data = shared / "standby";
+  std::filesystem::create_directories(data);
+  std::filesystem::copy(grid.dir() / "data/tls", data + "/tls", std::filesystem::copy_options::recursive);
+  std::vector<std::string> argv = {GleanerBinary(), "server", "--data", data, "--listen", listen};
+  argv.insert(argv.end(), flags.begin(), flags.end());
+  auto standby = std::make_unique<Process>(argv, std::map<std::string, std::string>{}, shared / "standby-log");
+  bool waiting = WaitFor([&] { return (standby->Stdout() + standby->Stderr()).find("standby:") != std::string::npos; },
+                         20s);
+  EXPECT_TRUE(waiting) << standby->Stdout() << standby->Stderr();
+  return standby;
+}
+
 // Two servers on one store: the leader is killed mid-job, the standby takes
 // over on the same address within 15 s, and the job completes, each task
 // accepted once. The standby shares the leader's blobs (--blobs) and CA (a
@@ -109,14 +127,8 @@ TEST_F(PostgresServer, StandbyTakesOverFromAKilledLeaderWithinFifteenSeconds) {
   leader_flags.push_back("--init");
   Grid grid(leader_flags);
   std::string standby_data = shared / "standby";
-  std::filesystem::create_directories(standby_data);
-  std::filesystem::copy(grid.dir() / "data/tls", standby_data + "/tls", std::filesystem::copy_options::recursive);
-  std::vector<std::string> argv = {GleanerBinary(), "server", "--data", standby_data, "--listen",
-                                   "127.0.0.1:" + std::to_string(grid.port())};
-  argv.insert(argv.end(), common.begin(), common.end());
-  Process standby(argv, {}, shared / "standby-log");
-  ASSERT_TRUE(WaitFor([&] { return (standby.Stdout() + standby.Stderr()).find("standby:") != std::string::npos; }, 20s))
-      << standby.Stderr();
+  auto standby_process = StartStandby(grid, shared, common);
+  Process& standby = *standby_process;
   EXPECT_FALSE(std::filesystem::exists(standby_data + "/server.url"));  // it serves nothing while it stands by
 
   grid.StartAgent("pc1", 2);
@@ -148,6 +160,47 @@ TEST_F(PostgresServer, StandbyTakesOverFromAKilledLeaderWithinFifteenSeconds) {
                         "AND a.state = 'succeeded' AND a.job_id = t.job_id AND a.idx = t.idx WHERE t.state = 'done'"),
             kTasks);
   EXPECT_EQ(QueryNumber(url_, "SELECT epoch FROM leader"), 2);
+}
+
+// A leader frozen (SIGSTOP) past its lease loses the lead to the standby;
+// thawed, it commits nothing under its old epoch and stops. (The frozen
+// leader still holds its port, so here the standby has another, and an
+// agent of its own.)
+TEST_F(PostgresServer, AFrozenLeaderThawedAfterATakeoverCommitsNothingAndStops) {
+  TempDir shared;
+  std::vector<std::string> common = {"--lease", "3s", "--poll", "200ms", "--store", url_,
+                                     "--blobs", shared / "blobs", "--leader-lease", "2s"};
+  std::vector<std::string> leader_flags = common;
+  leader_flags.push_back("--init");
+  Grid grid(leader_flags);
+  auto standby = StartStandby(grid, shared, common, "127.0.0.1:0");
+  grid.StartAgent("pc1", 2);
+  constexpr int kTasks = 100;
+  auto submit = grid.Cli({"submit", "-n", std::to_string(kTasks), "--", "sh", "-c", "sleep 0.1"});
+  ASSERT_EQ(submit.exit_code, 0) << submit.err;
+  std::string job = submit.out.substr(0, submit.out.find('\n'));
+  ASSERT_TRUE(WaitFor([&] { return CountState(grid.Tasks(job), "done") >= 5; }, 60s));
+  grid.server().Signal(SIGSTOP);
+  std::string standby_url_file = shared / "standby/server.url";
+  ASSERT_TRUE(WaitFor([&] { return std::filesystem::exists(standby_url_file); }, 20s))
+      << standby->Stdout() << standby->Stderr();
+  EXPECT_EQ(QueryNumber(url_, "SELECT epoch FROM leader"), 2);
+  std::string standby_url = LastLine(ReadFileOrEmpty(standby_url_file));
+  grid.StartAgent("pc2", 2, {}, standby_url);
+  grid.server().Signal(SIGCONT);
+  // Thawed, it finds its epoch gone and stops, at once.
+  EXPECT_NE(grid.server().Wait(10s), -1) << "the old leader still runs";
+  EXPECT_NE((grid.server().Stdout() + grid.server().Stderr()).find("epoch 1"), std::string::npos)
+      << grid.server().Stderr();
+  Process wait({GleanerBinary(), "wait", job, "--timeout", "2m", "--server", standby_url, "--token",
+                grid.admin_token()},
+               {}, shared / "wait");
+  ASSERT_EQ(wait.Wait(150s), 0) << wait.Stdout() << wait.Stderr() << standby->Stderr();
+  EXPECT_EQ(QueryNumber(url_,
+                        "SELECT COUNT(*) FROM tasks t JOIN attempts a ON a.id = (t.outcome::jsonb->>'attempt_id')::bigint "
+                        "AND a.state = 'succeeded' AND a.job_id = t.job_id AND a.idx = t.idx WHERE t.state = 'done'"),
+            kTasks);
+  EXPECT_EQ(QueryNumber(url_, "SELECT epoch FROM leader"), 2);  // the old leader never took it back
 }
 
 }  // namespace
