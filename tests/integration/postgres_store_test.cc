@@ -95,6 +95,18 @@ TEST_F(PostgresServer, KilledServerComesBackFromPostgresAndEveryTaskIsDoneOnce) 
   auto job_view = grid.Cli({"job", job, "--json"}).Json();
   EXPECT_EQ(job_view["counts"]["done"], kTasks);
   EXPECT_EQ(job_view["state"], "done");
+  auto check = grid.Cli({"check", "--data", grid.dir() / "data", "--store", url_});
+  EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
+  EXPECT_NE(check.out.find("store is sound"), std::string::npos) << check.out;
+  // An online backup of the PostgreSQL store restores into another database.
+  std::string backup = grid.dir() / "backup";
+  auto backed_up = grid.Cli({"backup", "--to", backup});
+  ASSERT_EQ(backed_up.exit_code, 0) << backed_up.out << backed_up.err;
+  std::string other = cluster_->NewDatabase();
+  auto restored = grid.Cli({"restore", "--from", backup, "--data", grid.dir() / "restored", "--store", other});
+  ASSERT_EQ(restored.exit_code, 0) << restored.out << restored.err;
+  EXPECT_EQ(QueryNumber(other, "SELECT COUNT(*) FROM tasks WHERE state = 'done'"), kTasks);
+  EXPECT_EQ(QueryNumber(other, "SELECT COUNT(*) FROM audit"), QueryNumber(url_, "SELECT COUNT(*) FROM audit"));
 }
 
 // The standby of `grid`'s leader: same store, blobs and CA; on the same
