@@ -42,11 +42,14 @@ need_packages() {
 # until it listens; sets server_pid, server_url, admin_token. Its log is
 # DATA_DIR.log. Every server gets as many file descriptors as allowed. Plain
 # HTTP, unless GLEANER_BENCH_TLS=1: then TLS, as servers run by default.
+# With GLEANER_BENCH_STORE=postgresql://… the state goes to that database
+# (created with --init when empty) instead of SQLite in DATA_DIR.
 start_server() {
-  local data=$1 transport=--insecure-http
+  local data=$1 transport=--insecure-http store=()
   [ "${GLEANER_BENCH_TLS:-0}" = 1 ] && transport=
+  [ -n "${GLEANER_BENCH_STORE:-}" ] && store=(--store "$GLEANER_BENCH_STORE" --init)
   rm -f "$data/server.url"
-  ( ulimit -n "$(ulimit -Hn)"; exec "$gleaner" server --data "$data" --listen 127.0.0.1:0 $transport --max-connections-per-address 1000000 ) >>"$data.log" 2>&1 &
+  ( ulimit -n "$(ulimit -Hn)"; exec "$gleaner" server --data "$data" --listen 127.0.0.1:0 $transport "${store[@]}" --max-connections-per-address 1000000 ) >>"$data.log" 2>&1 &
   server_pid=$!
   bench_pids+=("$server_pid")
   local _

@@ -11,8 +11,18 @@ namespace gleaner::server {
 
 namespace {
 
-int RunCheck(const std::string& data) {
-  StoreLocation location{data};
+// Where the store is: SQLite in the data directory, or PostgreSQL with --store.
+struct StoreFlags {
+  std::string store;
+  std::string password_file;
+  void AddTo(CLI::App& command) {
+    command.add_option("--store", store, "postgresql://… when the server runs with --store (default: SQLite in --data)");
+    command.add_option("--store-password-file", password_file, "A file holding the PostgreSQL password");
+  }
+};
+
+int RunCheck(const std::string& data, const StoreFlags& flags) {
+  StoreLocation location{data, flags.store, flags.password_file};
   auto check = OpenStoreMaintenance(location)->Check();
   if (!check.ok()) {
     std::cerr << "check: " << check.error().message << "\n";
@@ -41,15 +51,16 @@ int RunCheck(const std::string& data) {
   return check->problems.empty() ? kExitOk : kExitFailed;
 }
 
-int RunRestore(const std::string& from, const std::string& data) {
-  auto restored = RestoreBackup(from, StoreLocation{data});
+int RunRestore(const std::string& from, const std::string& data, const StoreFlags& flags) {
+  auto restored = RestoreBackup(from, StoreLocation{data, flags.store, flags.password_file});
   if (!restored.ok()) {
     std::cerr << "restore: " << restored.error().message << "\n";
     return ExitCodeOf(restored.error().code);
   }
   std::cout << "restored " << restored->jobs << " jobs, " << restored->task_rows << " task rows and "
             << restored->blobs << " blobs into " << data << "\n"
-            << "start it with: gleaner server --data " << data << "\n";
+            << "start it with: gleaner server --data " << data << (flags.store.empty() ? "" : " --store " + flags.store)
+            << "\n";
   return kExitOk;
 }
 
@@ -59,14 +70,18 @@ void AddMaintenanceCommands(CLI::App& app, int& exit_code) {
   auto data = std::make_shared<std::string>();
   auto* check = app.add_subcommand("check", "Check a data directory's store and blobs (safe while the server runs)");
   check->add_option("--data", *data, "The server's data directory")->required();
-  check->callback([data, &exit_code] { exit_code = RunCheck(*data); });
+  auto check_store = std::make_shared<StoreFlags>();
+  check_store->AddTo(*check);
+  check->callback([data, check_store, &exit_code] { exit_code = RunCheck(*data, *check_store); });
 
   auto from = std::make_shared<std::string>();
   auto into = std::make_shared<std::string>();
   auto* restore = app.add_subcommand("restore", "Make a new data directory from a backup (`gleaner backup`)");
   restore->add_option("--from", *from, "The backup directory")->required();
   restore->add_option("--data", *into, "The new data directory (absent or empty)")->required();
-  restore->callback([from, into, &exit_code] { exit_code = RunRestore(*from, *into); });
+  auto restore_store = std::make_shared<StoreFlags>();
+  restore_store->AddTo(*restore);
+  restore->callback([from, into, restore_store, &exit_code] { exit_code = RunRestore(*from, *into, *restore_store); });
 }
 
 }  // namespace gleaner::server

@@ -33,6 +33,7 @@
 #include "server/http/http_listener.h"
 #include "server/server_config.h"
 #include "server/store/committer.h"
+#include "server/store/pg_connection.h"
 #include "server/store/store_location.h"
 #include "server/auth/audit.h"
 #include "server/tls/certificate_authority.h"
@@ -74,6 +75,12 @@ std::string ListenHost(const std::string& listen) {
 constexpr auto kSamplePeriod = std::chrono::milliseconds(2000);
 constexpr size_t kSamplesKept = 1800;
 
+// This machine's name, for the standbys' logs.
+std::string ThisHostName() {
+  char name[256] = {};
+  return ::gethostname(name, sizeof name - 1) == 0 ? name : "?";
+}
+
 // Holds an exclusive lock on <data>/lock for the life of the process, so two
 // servers never share one data directory.
 Result<int> LockDataDir(const std::string& data) {
@@ -114,6 +121,7 @@ Status EnsureAdminToken(Scheduler& scheduler, Store& store, const std::string& d
 struct ServerSettings {
   ServerOptions flags;
   SchedulerConfig scheduler;  // lease and poll; validator names come with the state
+  std::chrono::milliseconds leader_lease{0};  // 0: SQLite, whose leader lock is the data directory's
 };
 
 // Where the settings came from: the parsed flags, and `--config FILE`, whose
@@ -125,7 +133,7 @@ struct SettingsSource {
 };
 
 Result<ServerSettings> ParseSettings(const ServerOptions& flags, const SettingsSource& source) {
-  ServerSettings settings{flags, {}};
+  ServerSettings settings{flags, {}, {}};
   const ServerOptions& opt = settings.flags;
   if (!source.config.empty()) {
     GLEANER_RETURN_IF_ERROR(LoadServerConfig(source.config, source.given, settings.flags));
@@ -137,6 +145,13 @@ Result<ServerSettings> ParseSettings(const ServerOptions& flags, const SettingsS
   if (lease->count() < 1000 || opt.threads < 1) {
     return InvalidArgument("--lease must be at least 1s and --threads at least 1");
   }
+  if (!opt.store.empty() && !IsPostgresUrl(opt.store)) {
+    return InvalidArgument("--store '" + opt.store + "' is not a postgresql:// URL; leave it out for SQLite in --data");
+  }
+  auto leader_lease = ParseDuration(opt.leader_lease);
+  if (!leader_lease.ok()) return leader_lease.error();
+  if (leader_lease->count() < 1000) return InvalidArgument("--leader-lease must be at least 1s");
+  if (!opt.store.empty()) settings.leader_lease = *leader_lease;
   settings.scheduler.lease_ms = lease->count();
   settings.scheduler.poll_ms = poll->count();
   return settings;
@@ -163,10 +178,11 @@ Result<ServerState> OpenState(ServerSettings& settings) {
   auto lock = LockDataDir(data);
   if (!lock.ok()) return lock.error();
 
-  StoreLocation location{data};
-  auto store = OpenStore(location);
+  StoreLocation location{data, settings.flags.store, settings.flags.store_password_file, settings.flags.init,
+                         settings.leader_lease, ThisHostName() + " " + settings.flags.listen};
+  auto store = OpenStore(location);  // with PostgreSQL, waits here as a standby until this server leads
   if (!store.ok()) return store.error();
-  auto blobs = BlobStore::Open(data + "/blobs");
+  auto blobs = BlobStore::Open(settings.flags.blobs.empty() ? data + "/blobs" : settings.flags.blobs);
   if (!blobs.ok()) return blobs.error();
   auto started = std::chrono::steady_clock::now();
   auto snapshot = (*store)->LoadAll();

@@ -22,6 +22,18 @@ const std::vector<ServerSetting>& ServerSettings() {
   using K = SettingKind;
   static const std::vector<ServerSetting> table = {
       {"data", "--data", K::kString, &O::data, "Directory for the database, blobs and admin token"},
+      {"store", "--store", K::kString, &O::store,
+       "postgresql://user@host/db: keep every table in PostgreSQL (libpq's PG* variables apply); default: SQLite "
+       "in --data"},
+      {"store_password_file", "--store-password-file", K::kString, &O::store_password_file,
+       "A file holding the PostgreSQL password"},
+      {"init", "--init", K::kBool, &O::init, "Create the schema in a PostgreSQL database that has none yet"},
+      {"leader_lease", "--leader-lease", K::kDuration, &O::leader_lease,
+       "With --store: servers sharing the store elect one leader; a standby takes over this long after the leader "
+       "stops renewing (docs/operations.md)",
+       1000},
+      {"blobs", "--blobs", K::kString, &O::blobs,
+       "Directory for blobs (default: <data>/blobs); a standby must reach the same one"},
       {"listen", "--listen", K::kString, &O::listen, "HOST:PORT to serve on; port 0 picks a free one"},
       {"advertise", "--advertise", K::kStrings, &O::advertise,
        "NAME[:PORT] clients reach this server by (repeatable); the first goes into token strings, all into the "

@@ -23,6 +23,11 @@ namespace gleaner::server {
 // Every setting of `gleaner server`, with its default.
 struct ServerOptions {
   std::string data = "gleaner-data";
+  std::string store;                 // "": SQLite in data; else a postgresql:// URL
+  std::string store_password_file;   // PostgreSQL's password, when not in libpq's usual places
+  bool init = false;                 // create the schema in a PostgreSQL database without one
+  std::string leader_lease = "10s";  // PostgreSQL: how long the leader's lease lasts unrenewed
+  std::string blobs;                 // "": <data>/blobs
   std::string listen = "0.0.0.0:7070";
   std::string lease = "30s";
   std::string poll = "1s";

@@ -8,25 +8,24 @@
 #include <memory>
 
 #include "server/store/sqlite_store.h"
+#include "server/store/store_tables.h"
 
 namespace gleaner::server {
 
-namespace {
-
-constexpr const char* kCopyName = "gleaner.db";  // the database's name in a backup directory
-
-using Db = std::unique_ptr<sqlite3, decltype(&sqlite3_close)>;
-
-Result<Db> OpenDb(const std::string& path, int flags) {
+Result<SqliteDb> OpenSqliteFile(const std::string& path, int flags) {
   sqlite3* raw = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
-  Db db(raw, &sqlite3_close);
+  SqliteDb db(raw, &sqlite3_close);
   if (rc != SQLITE_OK) {
     return Internal("cannot open database '" + path + "': " + (raw ? sqlite3_errmsg(raw) : "out of memory"));
   }
   sqlite3_busy_timeout(raw, 10'000);  // the server may hold the write lock for a commit
   return db;
 }
+
+namespace {
+
+constexpr const char* kCopyName = "gleaner.db";  // the database's name in a backup directory
 
 // The single integer a query returns, or the error.
 Result<int64_t> QueryInt(sqlite3* db, const char* sql) {
@@ -46,9 +45,9 @@ Result<int64_t> QueryInt(sqlite3* db, const char* sql) {
 // as one consistent snapshot, fsynced.
 Status CopyDatabase(const std::string& from, const std::string& to) {
   if (std::filesystem::exists(to)) return Conflict("'" + to + "' exists already; back up into an empty directory");
-  auto source = OpenDb(from, SQLITE_OPEN_READONLY);
+  auto source = OpenSqliteFile(from, SQLITE_OPEN_READONLY);
   if (!source.ok()) return source.error();
-  auto dest = OpenDb(to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  auto dest = OpenSqliteFile(to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   if (!dest.ok()) return dest.error();
   sqlite3_backup* backup = sqlite3_backup_init(dest->get(), "main", source->get(), "main");
   if (!backup) return Internal(std::string("sqlite backup: ") + sqlite3_errmsg(dest->get()));
@@ -89,7 +88,7 @@ Result<Snapshot> SqliteMaintenance::RestoreFrom(const std::string& dir) {
 
 Result<StoreCheck> SqliteMaintenance::Check() {
   if (!std::filesystem::is_regular_file(path_)) return NotFound("no database at '" + path_ + "'");
-  auto db = OpenDb(path_, SQLITE_OPEN_READONLY);
+  auto db = OpenSqliteFile(path_, SQLITE_OPEN_READONLY);
   if (!db.ok()) return db.error();
   sqlite3* d = db->get();
   StoreCheck check;
@@ -116,29 +115,8 @@ Result<StoreCheck> SqliteMaintenance::Check() {
     *c.into = *n;
   }
 
-  struct Rule {
-    const char* what;
-    const char* sql;  // counts the rows that break the rule
-  };
-  const Rule rules[] = {
-      {"task rows without their job, or beyond its task count",
-       "SELECT COUNT(*) FROM tasks t LEFT JOIN jobs j ON j.id = t.job_id "
-       "WHERE j.id IS NULL OR t.idx < 0 OR t.idx >= json_extract(j.spec, '$.count')"},
-      {"done tasks whose accepted attempt is not a success of that task",
-       "SELECT COUNT(*) FROM tasks t LEFT JOIN attempts a ON a.id = json_extract(t.outcome, '$.attempt_id') "
-       "WHERE t.state = 'done' AND (a.id IS NULL OR a.state != 'succeeded' OR a.job_id != t.job_id "
-       "OR a.idx != t.idx)"},
-      {"tasks with more than one attempt in flight",
-       "SELECT COUNT(*) FROM (SELECT 1 FROM attempts WHERE state IN ('assigned','running') "
-       "GROUP BY job_id, idx HAVING COUNT(*) > 1)"},
-      {"attempts in flight for a task that is not running",
-       "SELECT COUNT(*) FROM attempts a LEFT JOIN tasks t ON t.job_id = a.job_id AND t.idx = a.idx "
-       "WHERE a.state IN ('assigned','running') AND (t.state IS NULL OR t.state != 'running')"},
-      {"attempts of unknown hosts",
-       "SELECT COUNT(*) FROM attempts a LEFT JOIN hosts h ON h.id = a.host_id WHERE h.id IS NULL"},
-  };
-  for (const Rule& rule : rules) {
-    auto n = QueryInt(d, rule.sql);
+  for (const StoreRule& rule : StoreRules()) {
+    auto n = QueryInt(d, SpellJsonInt(rule.sql, "json_extract($1, '$$.$2')").c_str());
     if (!n.ok()) return n.error();
     if (*n > 0) check.problems.push_back(std::to_string(*n) + " " + rule.what);
   }

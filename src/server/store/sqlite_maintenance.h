@@ -5,11 +5,20 @@
 // connection; thread-safe.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "server/store/store_maintenance.h"
 
+struct sqlite3;
+
 namespace gleaner::server {
+
+// A raw connection to the SQLite file at `path` (sqlite3_open_v2 `flags`),
+// waiting up to 10 s for a server's commit to release the lock; for the
+// copies that backups and restores make.
+using SqliteDb = std::unique_ptr<sqlite3, int (*)(sqlite3*)>;
+Result<SqliteDb> OpenSqliteFile(const std::string& path, int flags);
 
 class SqliteMaintenance : public StoreMaintenance {
  public:

@@ -21,6 +21,9 @@ struct StoreKind {
   // The location of a new, empty store of this kind; `dir` is a new, empty
   // directory of the test's own (the data directory).
   std::function<StoreLocation(const std::string& dir)> new_location;
+  // Why this kind cannot be tested on this machine ("" when it can); null
+  // for a kind that always can. Its tests are then skipped with that reason.
+  std::function<std::string()> unavailable;
 };
 
 // So a test's name and its failures show the kind of store, not its bytes.
@@ -28,6 +31,7 @@ inline void PrintTo(const StoreKind& kind, std::ostream* out) { *out << kind.nam
 
 class StoreConformanceTest : public ::testing::TestWithParam<StoreKind> {
  protected:
+  void SetUp() override;
   void TearDown() override;
   // A new, empty store of the kind under test; each call names another.
   StoreLocation NewLocation();

@@ -12,6 +12,11 @@
 
 namespace gleaner::server::testing {
 
+void StoreConformanceTest::SetUp() {
+  std::string why = GetParam().unavailable ? GetParam().unavailable() : "";
+  if (!why.empty()) GTEST_SKIP() << why;
+}
+
 void StoreConformanceTest::TearDown() {
   for (const auto& dir : dirs_) std::filesystem::remove_all(dir);
 }
