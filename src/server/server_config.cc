@@ -22,6 +22,7 @@ const std::vector<ServerSetting>& ServerSettings() {
   using K = SettingKind;
   static const std::vector<ServerSetting> table = {
       {"data", "--data", K::kString, &O::data, "Directory for the database, blobs and admin token"},
+      {"listen", "--listen", K::kString, &O::listen, "HOST:PORT to serve on; port 0 picks a free one"},
       {"store", "--store", K::kString, &O::store,
        "postgresql://user@host/db: keep every table in PostgreSQL (libpq's PG* variables apply); default: SQLite "
        "in --data"},
@@ -34,7 +35,6 @@ const std::vector<ServerSetting>& ServerSettings() {
        1000},
       {"blobs", "--blobs", K::kString, &O::blobs,
        "Directory for blobs (default: <data>/blobs); a standby must reach the same one"},
-      {"listen", "--listen", K::kString, &O::listen, "HOST:PORT to serve on; port 0 picks a free one"},
       {"advertise", "--advertise", K::kStrings, &O::advertise,
        "NAME[:PORT] clients reach this server by (repeatable); the first goes into token strings, all into the "
        "TLS certificate"},

@@ -29,6 +29,13 @@ const std::vector<KeyCase>& KeyCases() {
   static const std::vector<KeyCase> cases = {
       {"data", "data = \"/var/lib/gleaner\"", [](auto& o) { return o.data == "/var/lib/gleaner"; }},
       {"listen", "listen = \"127.0.0.1:0\"", [](auto& o) { return o.listen == "127.0.0.1:0"; }},
+      {"store", "store = \"postgresql://gleaner@db/grid\"",
+       [](auto& o) { return o.store == "postgresql://gleaner@db/grid"; }},
+      {"store_password_file", "store_password_file = \"/etc/gleaner/pg.pass\"",
+       [](auto& o) { return o.store_password_file == "/etc/gleaner/pg.pass"; }},
+      {"init", "init = true", [](auto& o) { return o.init; }},
+      {"leader_lease", "leader_lease = \"30s\"", [](auto& o) { return o.leader_lease == "30s"; }},
+      {"blobs", "blobs = \"/srv/gleaner-blobs\"", [](auto& o) { return o.blobs == "/srv/gleaner-blobs"; }},
       {"advertise", "advertise = [\"grid.example.org\", \"grid:443\"]",
        [](auto& o) { return o.advertise == std::vector<std::string>{"grid.example.org", "grid:443"}; }},
       {"insecure_http", "insecure_http = true", [](auto& o) { return o.insecure_http; }},
