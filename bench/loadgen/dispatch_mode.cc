@@ -75,16 +75,26 @@ Result<nlohmann::json> RunDispatch(const Options& opt) {
   auto credentials = EnrollHosts(opt.server, opt.token, opt.agents, opt.slots);
   if (!credentials.ok()) return credentials.error();
 
-  api::JobSpec spec;
-  spec.name = "loadgen";
-  spec.command = {"true"};
-  spec.count = opt.tasks;
   ApiClient admin(*ResolveServerEndpoint(opt.server, opt.token));
   auto before = SampleProcess(opt.server_pid);
   auto submit_start = Clock::now();
-  auto job = admin.Post<api::SubmitResponse>("/api/v1/jobs", spec);
+  int64_t jobs = std::max<int64_t>(1, std::min(opt.jobs, opt.tasks));
+  // Jobs with requirements are spread evenly among the others.
+  double with_requirements = 0;
+  for (int64_t k = 0; k < jobs; ++k) {
+    api::JobSpec spec;
+    spec.name = "loadgen";
+    spec.command = {"true"};
+    spec.count = opt.tasks / jobs + (k < opt.tasks % jobs ? 1 : 0);
+    with_requirements += opt.with_requirements;
+    if (with_requirements >= 1) {
+      with_requirements -= 1;
+      spec.requirements = "os == \"linux\" && memory >= 8G && cores >= 4";
+    }
+    auto job = admin.Post<api::SubmitResponse>("/api/v1/jobs", spec);
+    if (!job.ok()) return Error{job.error().code, "submit failed: " + job.error().message};
+  }
   auto submit_end = Clock::now();
-  if (!job.ok()) return Error{job.error().code, "submit failed: " + job.error().message};
 
   Progress progress;
   progress.target = opt.tasks;
@@ -105,6 +115,8 @@ Result<nlohmann::json> RunDispatch(const Options& opt) {
   double cpu_s = after.cpu_s - before.cpu_s;
   return nlohmann::json{
       {"tasks", opt.tasks},
+      {"jobs", jobs},
+      {"with_requirements", opt.with_requirements},
       {"agents", opt.agents},
       {"slots_per_agent", opt.slots},
       {"connect_per_sync", opt.connect_per_sync},

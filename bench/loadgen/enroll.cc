@@ -34,7 +34,10 @@ asio::awaitable<void> EnrollWorker(EnrollQueue& q) {
     api::EnrollRequest request;
     request.facts.hostname = "sim-" + std::to_string(i);
     request.facts.cores = q.slots;
-    request.facts.memory = int64_t{16} << 30;
+    // Every other host is too small for the requirements of dispatch mode's
+    // --with-requirements jobs.
+    request.facts.memory = int64_t{i % 2 == 0 ? 16 : 4} << 30;
+    request.facts.platform = "linux";
     request.slots = q.slots;
     auto answer = co_await link.Post("/api/v1/agents/enroll", q.join_token, api::Encode(request));
     if (!answer.ok()) {

@@ -19,6 +19,11 @@ int main(int argc, char** argv) {
   app.add_option("--agents", opt.agents, "Simulated agents")->capture_default_str();
   app.add_option("--slots", opt.slots, "dispatch: slots per agent, so tasks per report")->capture_default_str();
   app.add_option("--tasks", opt.tasks, "dispatch: tasks in the job")->capture_default_str();
+  app.add_option("--jobs", opt.jobs, "dispatch: jobs the tasks are split over")->capture_default_str();
+  app.add_option("--with-requirements", opt.with_requirements,
+                 "dispatch: share of the jobs with requirements that half the agents (4G of memory) fail")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
   app.add_flag("--connect-per-sync", opt.connect_per_sync, "dispatch: a new connection for every report");
   app.add_option("--hold", opt.hold, "fleet: agents that keep their connection open")->capture_default_str();
   app.add_option("--period", opt.period_s, "fleet: seconds between an agent's reports")->capture_default_str();

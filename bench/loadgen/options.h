@@ -17,6 +17,8 @@ struct Options {
   int sources = 1;  // loopback source addresses 127.0.0.1.. to spread connections over
   // dispatch mode
   int64_t tasks = 100'000;
+  int64_t jobs = 1;                 // the tasks split over this many jobs
+  double with_requirements = 0;     // the share of those jobs with requirements half the agents fail
   // fleet mode
   int hold = 0;  // agents that keep their connection open between reports
   double period_s = 30;

@@ -3,6 +3,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <sstream>
 #include <thread>
 
@@ -32,6 +33,7 @@ api::HostFacts CollectHostFacts() {
   utsname uts{};
   ::uname(&uts);
   facts.arch = uts.machine;
+  for (const char* c = uts.sysname; *c; ++c) facts.platform += static_cast<char>(std::tolower(static_cast<unsigned char>(*c)));
   auto os_release = ReadFile("/etc/os-release");
   if (os_release.ok()) facts.os = PrettyNameFromOsRelease(*os_release);
   if (facts.os.empty()) facts.os = std::string(uts.sysname) + " " + uts.release;

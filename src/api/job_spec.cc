@@ -7,6 +7,7 @@
 #include <set>
 #include <string_view>
 
+#include "api/requirements.h"
 #include "common/sha256.h"
 
 namespace gleaner::api {
@@ -153,6 +154,8 @@ Status ValidateJobSpec(const JobSpec& spec) {
                            "); e.g. --replicas 3 --quorum 2 accepts a result when 2 of 3 hosts agree");
   }
   GLEANER_RETURN_IF_ERROR(CheckTolerance(spec));
+  if (auto r = Expression::ParseRequirements(spec.requirements); !r.ok()) return r.error();
+  if (auto r = Expression::ParseRank(spec.rank); !r.ok()) return r.error();
   GLEANER_RETURN_IF_ERROR(CheckSizes(spec));
   std::set<std::string> input_names;
   for (const auto& in : spec.inputs) {

@@ -137,6 +137,8 @@ void to_json(json& j, const JobSpec& v) {
   if (v.tolerance > 0) j["tolerance"] = v.tolerance;
   if (v.abs_tolerance > 0) j["abs_tolerance"] = v.abs_tolerance;
   if (!v.validator.empty()) j["validator"] = v.validator;
+  if (!v.requirements.empty()) j["requirements"] = v.requirements;
+  if (!v.rank.empty()) j["rank"] = v.rank;
 }
 void from_json(const json& j, JobSpec& v) {
   RequireObject(j, "job spec");
@@ -147,6 +149,7 @@ void from_json(const json& j, JobSpec& v) {
   Field(j, "deadline_ms", v.deadline_ms); Field(j, "network", v.network);
   Field(j, "replicas", v.replicas); Field(j, "quorum", v.quorum); Field(j, "adaptive", v.adaptive);
   Field(j, "tolerance", v.tolerance); Field(j, "abs_tolerance", v.abs_tolerance); Field(j, "validator", v.validator);
+  Field(j, "requirements", v.requirements); Field(j, "rank", v.rank);
 }
 
 void to_json(json& j, const TaskCounts& v) {
@@ -231,12 +234,14 @@ void to_json(json& j, const HostFacts& v) {
   j = {{"hostname", v.hostname}, {"os", v.os}, {"arch", v.arch}, {"cores", v.cores},
        {"memory", v.memory}, {"agent_version", v.agent_version}};
   if (!v.sandbox.empty()) j["sandbox"] = v.sandbox;
+  if (!v.platform.empty()) j["platform"] = v.platform;
+  if (v.gpus != 0) j["gpus"] = v.gpus;
 }
 void from_json(const json& j, HostFacts& v) {
   RequireObject(j, "host facts");
   Field(j, "hostname", v.hostname, true); Field(j, "os", v.os); Field(j, "arch", v.arch);
   Field(j, "cores", v.cores); Field(j, "memory", v.memory); Field(j, "agent_version", v.agent_version);
-  Field(j, "sandbox", v.sandbox);
+  Field(j, "sandbox", v.sandbox); Field(j, "platform", v.platform); Field(j, "gpus", v.gpus);
 }
 
 void to_json(json& j, const HostView& v) {
@@ -341,8 +346,14 @@ void from_json(const json& j, SyncResponse& v) {
   Field(j, "policy", v.policy);
 }
 
-void to_json(json& j, const SubmitResponse& v) { j = {{"job_id", v.job_id}}; }
-void from_json(const json& j, SubmitResponse& v) { RequireObject(j, "submit response"); Field(j, "job_id", v.job_id, true); }
+void to_json(json& j, const SubmitResponse& v) {
+  j = {{"job_id", v.job_id}};
+  if (!v.warning.empty()) j["warning"] = v.warning;
+}
+void from_json(const json& j, SubmitResponse& v) {
+  RequireObject(j, "submit response");
+  Field(j, "job_id", v.job_id, true); Field(j, "warning", v.warning);
+}
 
 void to_json(json& j, const TokenCreateRequest& v) {
   j = {{"role", RoleName(v.role)}, {"name", v.name}, {"max_uses", v.max_uses}};

@@ -66,6 +66,11 @@ struct JobSpec {
   // Or the name of a validator program the server's admin installed
   // (`gleaner server --validator NAME=PATH`) that decides instead.
   std::string validator;
+  // Matchmaking (docs/scheduling.md): an expression over host facts and
+  // labels that a host must meet, and one whose value ranks the hosts that do
+  // (higher first). Empty: any host, no preference.
+  std::string requirements;
+  std::string rank;
   // Whether results whose bytes differ may still agree.
   bool Fuzzy() const { return tolerance > 0 || abs_tolerance > 0 || !validator.empty(); }
 };
@@ -120,6 +125,10 @@ struct HostFacts {
   // whether it then runs no task or was allowed to run them unsandboxed.
   // Empty from agents that predate the sandbox.
   std::string sandbox;
+  // The platform in one lowercase word ("linux", "windows"), as requirements
+  // name it (`os == "linux"`); `os` is the OS in words. Empty from older agents.
+  std::string platform;
+  int64_t gpus = 0;  // GPUs tasks may use; agents detect none yet (docs/scheduling.md)
   bool operator==(const HostFacts&) const = default;
 };
 
@@ -247,6 +256,7 @@ struct SyncResponse {
 
 struct SubmitResponse {
   int64_t job_id = 0;
+  std::string warning;  // accepted, but: e.g. no enrolled host can run it
 };
 struct TokenCreateRequest {
   Role role = Role::kAgent;

@@ -45,6 +45,8 @@ Result<int64_t> Submit(const SubmitOptions& opts) {
   }
   auto submitted = client->Post<api::SubmitResponse>(kJobsPath, *spec);
   if (!submitted.ok()) return submitted.error();
+  // Accepted all the same: stdout keeps just the id for scripts.
+  if (!submitted->warning.empty()) std::cerr << "warning: job " << submitted->job_id << ": " << submitted->warning << '\n';
   return submitted->job_id;
 }
 

@@ -30,6 +30,11 @@ void AddSubmitOptions(CLI::App& command, SubmitOptions& options) {
   command.add_option("--priority", options.priority, "Higher runs first")->capture_default_str();
   command.add_option("--env", options.env, "NAME=VALUE set in every task's environment (repeatable)")
       ->allow_extra_args(false);
+  command.add_option("--requirements", options.requirements,
+                     "What a host must offer, e.g. 'os == \"linux\" && memory >= 8G && label.site == \"lab3\"' "
+                     "(docs/scheduling.md)");
+  command.add_option("--rank", options.rank,
+                     "Which hosts the job prefers among those that qualify, higher first, e.g. 'memory'");
   command.add_flag("--network", options.network,
                    "Let tasks use the network (by default they have none; see docs/operations.md)");
   command.add_option("--replicas", options.replicas,
@@ -62,6 +67,8 @@ Result<api::JobSpec> BuildJobSpec(const SubmitOptions& options) {
   spec.max_retries = options.max_retries;
   spec.priority = options.priority;
   spec.network = options.network;
+  spec.requirements = options.requirements;
+  spec.rank = options.rank;
   spec.replicas = options.replicas;
   spec.quorum = options.quorum != 0 ? options.quorum : options.replicas / 2 + 1;
   spec.adaptive = !options.no_adaptive;

@@ -36,6 +36,8 @@ struct SubmitOptions {
   double tolerance = 0;          // fuzzy comparison of replicas' outputs; 0: equal bytes
   double abs_tolerance = 0;
   std::string validator;         // a validator program the server's admin installed
+  std::string requirements;      // an expression over host facts (docs/scheduling.md)
+  std::string rank;              // an expression ranking the hosts that meet them
   std::vector<std::string> command;
 };
 

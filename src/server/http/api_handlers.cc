@@ -296,13 +296,16 @@ asio::awaitable<Response> ApiHandlers::SubmitJob(const Request& request, const P
                                                     ") was not uploaded; PUT it to /api/v1/blobs/<sha256> first"));
     }
   }
-  auto submit = [spec = std::move(*spec), owner = who.name](Scheduler& s, Batch& out, int64_t now) {
-    return s.Submit(spec, owner, now, out);
+  auto submit = [spec = std::move(*spec), owner = who.name](Scheduler& s, Batch& out,
+                                                            int64_t now) -> Result<api::SubmitResponse> {
+    auto id = s.Submit(spec, owner, now, out);
+    if (!id.ok()) return id.error();
+    return api::SubmitResponse{*id, s.NoHostCanRun(*id)};
   };
-  auto id = co_await coordinator_.Run<Result<int64_t>>(submit);
-  if (!id.ok()) co_return Response::FromError(id.error());
-  spdlog::info("job {} submitted by {}", *id, who.name);
-  co_return Response::Json(201, api::Encode(api::SubmitResponse{*id}));
+  auto submitted = co_await coordinator_.Run<Result<api::SubmitResponse>>(submit);
+  if (!submitted.ok()) co_return Response::FromError(submitted.error());
+  spdlog::info("job {} submitted by {}", submitted->job_id, who.name);
+  co_return Response::Json(201, api::Encode(*submitted));
 }
 
 asio::awaitable<Response> ApiHandlers::CreateToken(const Request& request, const Principal& who) {

@@ -28,6 +28,7 @@ struct Host {
   std::set<std::pair<int64_t, int64_t>> failure_streak;
   std::optional<api::HostActivity> activity;  // as its agent last reported; memory only
   int64_t memory_offered = 0;  // the agent's memory cap (owner policy) as last reported; 0 = none
+  int64_t asking_slots = 0;    // slots it asked to fill at its last report and did not get; memory only
   // What tasks may ask for here: the host's memory, or less under a cap.
   int64_t MemoryForTasks() const {
     return memory_offered > 0 ? std::min(memory_offered, record.facts.memory) : record.facts.memory;

@@ -2,6 +2,13 @@
 
 namespace gleaner::server {
 
+void Job::ParseMatchmaking() {
+  auto parsed = api::Expression::ParseRequirements(record.spec.requirements);
+  requirements = parsed.ok() ? std::move(*parsed) : *api::Expression::ParseRequirements("false");
+  auto ranked = api::Expression::ParseRank(record.spec.rank);
+  rank = ranked.ok() ? std::move(*ranked) : api::Expression();
+}
+
 using api::TaskState;
 
 int64_t& CountOf(api::TaskCounts& c, TaskState s) {

@@ -10,7 +10,9 @@
 #include <optional>
 #include <vector>
 
+#include "api/requirements.h"
 #include "api/types.h"
+#include "server/scheduler/placement/feasibility.h"
 #include "server/store/records.h"
 
 namespace gleaner::server {
@@ -45,6 +47,9 @@ struct Task {
 
 struct Job {
   JobRecord record;
+  // Its spec's requirements and rank, parsed once (api/requirements.h).
+  api::Expression requirements;
+  api::Expression rank;
   std::vector<Task> tasks;
   int64_t next_fresh = 0;        // tasks from here on have never been dispatched
   std::deque<int64_t> requeued;  // tasks waiting for another attempt
@@ -52,6 +57,10 @@ struct Job {
 
   bool HasQueued() const { return !requeued.empty() || next_fresh < static_cast<int64_t>(tasks.size()); }
   bool Replicated() const { return record.spec.replicas > 1; }
+  JobDemand Demand() const { return {record.spec, requirements, rank}; }
+  // Parses the spec's requirements and rank; a spec that no longer parses
+  // (stored by another version) matches no host rather than every one.
+  void ParseMatchmaking();
   Task& task(int64_t index) { return tasks[static_cast<size_t>(index)]; }
   const Task& task(int64_t index) const { return tasks[static_cast<size_t>(index)]; }
   // Moves the task to `state`, keeping `counts` right.

@@ -75,6 +75,7 @@ void Scheduler::Restore(const Snapshot& snap, int64_t now) {
   for (const auto& r : snap.jobs) {
     Job& job = jobs_[r.id];
     job.record = r;
+    job.ParseMatchmaking();
     job.tasks.resize(static_cast<size_t>(r.spec.count));
     next_job_id_ = std::max(next_job_id_, r.id + 1);
   }
@@ -222,12 +223,38 @@ Result<int64_t> Scheduler::Submit(const api::JobSpec& spec, const std::string& o
   int64_t id = next_job_id_++;
   Job& job = jobs_[id];
   job.record = JobRecord{id, spec, owner, now, false, 0};
+  job.ParseMatchmaking();
   job.tasks.resize(static_cast<size_t>(spec.count));
   job.counts.queued = spec.count;
   out.jobs.push_back(job.record);
   if (spec.deadline_ms > 0) queue_.AddDeadline(now + spec.deadline_ms, id);
   UpdateRunnable(job);
   return id;
+}
+
+std::string Scheduler::NoHostCanRun(int64_t job_id) const {
+  const Job* job = FindJob(job_id);
+  if (!job) return "";
+  const api::JobSpec& spec = job->record.spec;
+  int64_t enrolled = 0, unmet = 0, small = 0;
+  for (const auto& [id, h] : hosts_.all()) {
+    if (h.record.revoked_at != 0) continue;
+    ++enrolled;
+    if (!job->requirements.Matches(api::MatchFacts(h.record.facts, h.record.labels))) {
+      ++unmet;
+    } else if (spec.cpus > h.record.slots || (spec.memory > 0 && spec.memory > h.record.facts.memory)) {
+      ++small;
+    } else {
+      return "";
+    }
+  }
+  if (enrolled == 0) return job->requirements.empty() ? "" : "no host is enrolled yet to meet its requirements";
+  std::string why = "no enrolled host can run it: of " + std::to_string(enrolled) + " host" +
+                    (enrolled == 1 ? "" : "s") + ", ";
+  if (unmet > 0) why += std::to_string(unmet) + " do not meet its requirements";
+  if (unmet > 0 && small > 0) why += " and ";
+  if (small > 0) why += std::to_string(small) + " have fewer slots or less memory than a task asks";
+  return why + "; it waits until one does (`gleaner job " + std::to_string(job_id) + " --why` explains)";
 }
 
 Result<api::JobView> Scheduler::Cancel(int64_t job_id, int64_t now, Batch& out) {
@@ -394,6 +421,7 @@ Result<api::SyncResponse> Scheduler::Sync(int64_t host_id, const api::SyncReques
   }
 
   int64_t free_slots = std::min(request.free_slots, host.record.slots - host.slots_used);
+  host.asking_slots = std::max<int64_t>(free_slots, 0);
   if (free_slots > 0) Assign(host, free_slots, now, response, out);
   response.lease_ms = config_.lease_ms;
   response.poll_ms = config_.poll_ms;
@@ -570,23 +598,48 @@ void Scheduler::AcceptResult(Job& job, int64_t index, TaskOutcome outcome, int64
 
 // --- placement -------------------------------------------------------------
 
+// The hosts that ask for work now, as the rank stage sees them: online, not
+// quarantined, with slots they asked to fill and did not get.
+class Scheduler::AskingFleet final : public AskingHosts {
+ public:
+  AskingFleet(const HostTable& hosts, int64_t online_since) : hosts_(hosts), online_since_(online_since) {}
+  bool AnyRanksAbove(const JobDemand& job, int64_t value, int64_t except) const override {
+    for (const auto& [id, h] : hosts_.all()) {
+      if (id == except || h.asking_slots < job.spec.cpus || h.last_seen < online_since_ || h.record.quarantined ||
+          h.record.revoked_at != 0 || (job.spec.memory > 0 && job.spec.memory > h.MemoryForTasks())) {
+        continue;
+      }
+      api::MatchFacts facts(h.record.facts, h.record.labels);
+      if (job.requirements.Matches(facts) && job.rank.Rank(facts) > value) return true;
+    }
+    return false;
+  }
+
+ private:
+  const HostTable& hosts_;
+  const int64_t online_since_;
+};
+
 void Scheduler::Assign(Host& host, int64_t free_slots, int64_t now, api::SyncResponse& response, Batch& out) {
-  HostOffer offer{host.record.id, host.record.quarantined, free_slots, host.MemoryForTasks()};
+  api::MatchFacts facts(host.record.facts, host.record.labels);
+  AskingFleet asking(hosts_, now - config_.lease_ms);
+  HostOffer offer{host.record.id, host.record.quarantined, free_slots, host.MemoryForTasks(), &facts, &asking};
   if (!placement_.HostFeasible(offer)) return;
-  auto spec_of = [this](int64_t job_id) -> const api::JobSpec& { return jobs_.at(job_id).record.spec; };
+  auto demand_of = [this](int64_t job_id) { return jobs_.at(job_id).Demand(); };
   // Jobs that have nothing more for this host now: a replicated job's queued
   // tasks may all hold a replica here already.
   std::set<int64_t> tried;
   while (offer.free_slots > 0) {
-    std::optional<int64_t> chosen = placement_.SelectJob(queue_.runnable(), spec_of, tried, offer);
-    if (!chosen) return;
+    std::optional<int64_t> chosen = placement_.SelectJob(queue_.runnable(), demand_of, tried, offer);
+    if (!chosen) break;
     Job& job = jobs_.at(*chosen);
     tried.insert(*chosen);
-    while (placement_.JobFeasible(job.record.spec, offer)) {
+    while (placement_.JobFeasible(job.Demand(), offer)) {
       std::optional<int64_t> next = TakeTaskFor(job, host);
       if (!next) break;
       StartAttempt(host, job, *next, now, response, out);
       offer.free_slots -= job.record.spec.cpus;
+      host.asking_slots = offer.free_slots;
     }
     UpdateRunnable(job);
   }

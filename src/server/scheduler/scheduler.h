@@ -95,6 +95,9 @@ class Scheduler {
 
   // --- submitters ---------------------------------------------------------
   Result<int64_t> Submit(const api::JobSpec& spec, const std::string& owner, int64_t now, Batch& out);
+  // "" when an enrolled host could run the job's tasks some day (it meets the
+  // requirements and is big enough); else why none can, in words.
+  std::string NoHostCanRun(int64_t job_id) const;
   // Queued tasks are cancelled at once; running attempts are told to stop at
   // their agent's next report.
   Result<api::JobView> Cancel(int64_t job_id, int64_t now, Batch& out);
@@ -175,6 +178,7 @@ class Scheduler {
   void AcceptResult(Job& job, int64_t index, TaskOutcome outcome, int64_t now, Batch& out);
 
   // --- placement (placement/stack.h) ---
+  class AskingFleet;
   // Fills up to `free_slots` of the host with tasks, job by job as the stack selects them.
   void Assign(Host& host, int64_t free_slots, int64_t now, api::SyncResponse& response, Batch& out);
   // The next task of `job` that `host` may run now, taken off the queue.

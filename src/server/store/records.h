@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -98,6 +99,7 @@ struct HostRecord {
   int64_t revoked_at = 0;  // 0: not revoked; else its credential is refused
   int64_t agreements = 0;     // replicated results that agreed with the accepted quorum
   int64_t disagreements = 0;  // ... and that did not (docs/validation.md)
+  std::map<std::string, std::string> labels;  // set by admins (`gleaner host label`), for requirements
 };
 
 struct TokenRecord {

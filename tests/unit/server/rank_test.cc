@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <vector>
 
 namespace gleaner::server {
@@ -24,6 +25,40 @@ TEST(PriorityRankTest, OlderJobFirstAmongEquals) {
 }
 
 TEST(PriorityRankTest, KeyNamesItsJob) { EXPECT_EQ(RankedJob(PriorityRank(42, 3)), 42); }
+
+// Other asking hosts, by rank value: whether one above `value` could take the job.
+class Others final : public AskingHosts {
+ public:
+  explicit Others(std::vector<int64_t> values) : values_(std::move(values)) {}
+  bool AnyRanksAbove(const JobDemand&, int64_t value, int64_t) const override {
+    for (int64_t v : values_) {
+      if (v > value) return true;
+    }
+    return false;
+  }
+
+ private:
+  std::vector<int64_t> values_;
+};
+
+TEST(PrefersNoBetterHostTest, AHostIsPassedOverWhileABetterOneAsks) {
+  api::JobSpec spec;
+  api::Expression none;
+  api::Expression by_memory = *api::Expression::ParseRank("memory");
+  api::HostFacts facts;
+  facts.memory = 8;
+  std::map<std::string, std::string> labels;
+  api::MatchFacts match(facts, labels);
+  Others bigger({16}), smaller({4, 8});
+  PrefersNoBetterHost check;
+  HostOffer offer{1, false, 1, 8, &match, &bigger};
+  EXPECT_FALSE(check.Feasible(JobDemand{spec, none, by_memory}, offer));
+  EXPECT_TRUE(check.Feasible(JobDemand{spec, none, none}, offer));  // no rank: no preference
+  offer.others = &smaller;  // equal or lower: this host will do
+  EXPECT_TRUE(check.Feasible(JobDemand{spec, none, by_memory}, offer));
+  offer.others = nullptr;
+  EXPECT_TRUE(check.Feasible(JobDemand{spec, none, by_memory}, offer));
+}
 
 }  // namespace
 }  // namespace gleaner::server

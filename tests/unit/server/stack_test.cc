@@ -9,7 +9,8 @@ namespace {
 
 class PlacementStackTest : public ::testing::Test {
  protected:
-  void AddJob(int64_t id, int64_t priority, int64_t cpus, int64_t memory = 0) {
+  void AddJob(int64_t id, int64_t priority, int64_t cpus, int64_t memory = 0, const std::string& requirements = "") {
+    requirements_[id] = *api::Expression::ParseRequirements(requirements);
     api::JobSpec& spec = specs_[id];
     spec.priority = priority;
     spec.cpus = cpus;
@@ -17,13 +18,16 @@ class PlacementStackTest : public ::testing::Test {
     ranked_.insert(PriorityRank(id, priority));
   }
   std::optional<int64_t> Select(const HostOffer& host, const std::set<int64_t>& tried = {}) const {
-    return stack_.SelectJob(ranked_, [this](int64_t id) -> const api::JobSpec& { return specs_.at(id); }, tried,
-                            host);
+    return stack_.SelectJob(ranked_, demand_of_, tried, host);
   }
+  JobDemand Demand(int64_t id) const { return {specs_.at(id), requirements_.at(id), no_rank_}; }
 
   PlacementStack stack_;
   std::map<int64_t, api::JobSpec> specs_;
+  std::map<int64_t, api::Expression> requirements_;
+  const api::Expression no_rank_;
   RankedJobs ranked_;
+  const std::function<JobDemand(int64_t)> demand_of_ = [this](int64_t id) { return Demand(id); };
 };
 
 TEST_F(PlacementStackTest, DefaultChainRefusesAQuarantinedHost) {
@@ -56,7 +60,7 @@ TEST_F(PlacementStackTest, NothingFitsNothingSelected) {
 class RefuseJob final : public JobChecker {
  public:
   explicit RefuseJob(int64_t cpus) : cpus_(cpus) {}
-  bool Feasible(const api::JobSpec& job, const HostOffer&) const override { return job.cpus != cpus_; }
+  bool Feasible(const JobDemand& job, const HostOffer&) const override { return job.spec.cpus != cpus_; }
 
  private:
   int64_t cpus_;
@@ -69,9 +73,20 @@ TEST_F(PlacementStackTest, EveryCheckerOfTheChainMustAccept) {
   PlacementStack stack({}, std::move(job_checks));
   AddJob(1, 9, 2);
   AddJob(2, 0, 1);
-  auto spec_of = [this](int64_t id) -> const api::JobSpec& { return specs_.at(id); };
   EXPECT_TRUE(stack.HostFeasible(HostOffer{1, true, 4, 0}));  // no host checks at all
-  EXPECT_EQ(stack.SelectJob(ranked_, spec_of, {}, HostOffer{1, false, 4, 0}), 2);
+  EXPECT_EQ(stack.SelectJob(ranked_, demand_of_, {}, HostOffer{1, false, 4, 0}), 2);
+}
+
+TEST_F(PlacementStackTest, AJobIsOfferedOnlyHostsThatMeetItsRequirements) {
+  AddJob(1, 9, 1, 0, "label.site == \"lab3\"");
+  AddJob(2, 0, 1);
+  api::HostFacts facts;
+  std::map<std::string, std::string> lab3{{"site", "lab3"}}, lab4{{"site", "lab4"}};
+  api::MatchFacts in_lab3(facts, lab3), in_lab4(facts, lab4);
+  HostOffer offer{1, false, 1, 0, &in_lab3};
+  EXPECT_EQ(Select(offer), 1);
+  offer.facts = &in_lab4;
+  EXPECT_EQ(Select(offer), 2);
 }
 
 }  // namespace

@@ -4,8 +4,13 @@
 
 namespace gleaner::server {
 
-bool ResourcesFit::Feasible(const api::JobSpec& job, const HostOffer& host) const {
-  return job.cpus <= host.free_slots && (job.memory == 0 || job.memory <= host.memory_for_tasks);
+bool ResourcesFit::Feasible(const JobDemand& job, const HostOffer& host) const {
+  return job.spec.cpus <= host.free_slots && (job.spec.memory == 0 || job.spec.memory <= host.memory_for_tasks);
+}
+
+bool MeetsRequirements::Feasible(const JobDemand& job, const HostOffer& host) const {
+  if (job.requirements.empty()) return true;
+  return host.facts != nullptr && job.requirements.Matches(*host.facts);
 }
 
 bool DistinctReplicaHost(const std::vector<int64_t>& replica_hosts, int64_t host_id) {

@@ -1,10 +1,13 @@
 // Rankers of placement (the second stage of stack.h): the order in which a
-// host is offered the jobs with queued tasks. Pure.
+// host is offered the jobs with queued tasks, and a job's preference among
+// the hosts that ask. Pure.
 #pragma once
 
 #include <cstdint>
 #include <set>
 #include <utility>
+
+#include "server/scheduler/placement/feasibility.h"
 
 namespace gleaner::server {
 
@@ -16,5 +19,14 @@ using RankedJobs = std::set<RankKey>;
 RankKey PriorityRank(int64_t job_id, int64_t priority);
 // The job a key ranks.
 inline int64_t RankedJob(const RankKey& key) { return key.second; }
+
+// A job's rank (`submit --rank`): a host is passed over for the job while
+// another host that asks for work now, and could take a task of it, ranks
+// higher; that host gets the task when it asks (at once, or at its next
+// report). A job without a rank, or a host without facts, is never passed over.
+class PrefersNoBetterHost final : public JobChecker {
+ public:
+  bool Feasible(const JobDemand& job, const HostOffer& host) const override;
+};
 
 }  // namespace gleaner::server

@@ -15,6 +15,8 @@ std::vector<std::shared_ptr<const HostChecker>> DefaultHostChecks() {
 std::vector<std::shared_ptr<const JobChecker>> DefaultJobChecks() {
   std::vector<std::shared_ptr<const JobChecker>> checks;
   checks.push_back(std::make_shared<ResourcesFit>());
+  checks.push_back(std::make_shared<MeetsRequirements>());
+  checks.push_back(std::make_shared<PrefersNoBetterHost>());  // last: it looks at other hosts
   return checks;
 }
 
@@ -30,17 +32,17 @@ bool PlacementStack::HostFeasible(const HostOffer& host) const {
   return std::all_of(host_checks_.begin(), host_checks_.end(), [&](const auto& c) { return c->Feasible(host); });
 }
 
-bool PlacementStack::JobFeasible(const api::JobSpec& job, const HostOffer& host) const {
+bool PlacementStack::JobFeasible(const JobDemand& job, const HostOffer& host) const {
   return std::all_of(job_checks_.begin(), job_checks_.end(), [&](const auto& c) { return c->Feasible(job, host); });
 }
 
 std::optional<int64_t> PlacementStack::SelectJob(const RankedJobs& ranked,
-                                                 const std::function<const api::JobSpec&(int64_t)>& spec_of,
+                                                 const std::function<JobDemand(int64_t)>& demand_of,
                                                  const std::set<int64_t>& tried, const HostOffer& host) const {
   for (const RankKey& key : ranked) {
     int64_t job_id = RankedJob(key);
     if (tried.contains(job_id)) continue;
-    if (JobFeasible(spec_of(job_id), host)) return job_id;
+    if (JobFeasible(demand_of(job_id), host)) return job_id;
   }
   return std::nullopt;
 }

@@ -20,7 +20,8 @@ namespace gleaner::server {
 
 class PlacementStack {
  public:
-  // Today's chain: NotQuarantined; ResourcesFit.
+  // Today's chain: NotQuarantined; ResourcesFit, MeetsRequirements,
+  // PrefersNoBetterHost.
   PlacementStack();
   PlacementStack(std::vector<std::shared_ptr<const HostChecker>> host_checks,
                  std::vector<std::shared_ptr<const JobChecker>> job_checks);
@@ -28,11 +29,11 @@ class PlacementStack {
   // Whether every host checker lets the host take work.
   bool HostFeasible(const HostOffer& host) const;
   // Whether every job checker lets the host run one more task of `job`.
-  bool JobFeasible(const api::JobSpec& job, const HostOffer& host) const;
+  bool JobFeasible(const JobDemand& job, const HostOffer& host) const;
   // Selection: the first job of `ranked`, not in `tried`, that the host may
-  // run a task of; nullopt when there is none. `spec_of` gives a job's spec.
+  // run a task of; nullopt when there is none. `demand_of` gives a job's demand.
   std::optional<int64_t> SelectJob(const RankedJobs& ranked,
-                                   const std::function<const api::JobSpec&(int64_t)>& spec_of,
+                                   const std::function<JobDemand(int64_t)>& demand_of,
                                    const std::set<int64_t>& tried, const HostOffer& host) const;
 
  private:
