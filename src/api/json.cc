@@ -358,24 +358,26 @@ void from_json(const json& j, SubmitResponse& v) {
 void to_json(json& j, const TokenCreateRequest& v) {
   j = {{"role", RoleName(v.role)}, {"name", v.name}, {"max_uses", v.max_uses}};
   if (v.expires_in_ms) j["expires_in_ms"] = *v.expires_in_ms;
+  if (v.allow_network) j["allow_network"] = true;
 }
 void from_json(const json& j, TokenCreateRequest& v) {
   RequireObject(j, "token request");
   EnumField(j, "role", v.role, &RoleFromName, true); Field(j, "name", v.name);
   Field(j, "expires_in_ms", v.expires_in_ms); Field(j, "max_uses", v.max_uses);
+  Field(j, "allow_network", v.allow_network);
 }
 
 void to_json(json& j, const TokenView& v) {
   j = {{"id", v.id}, {"name", v.name}, {"role", RoleName(v.role)}, {"created_by", v.created_by},
        {"created_at", v.created_at}, {"expires_at", v.expires_at}, {"max_uses", v.max_uses}, {"uses", v.uses},
-       {"revoked_at", v.revoked_at}, {"state", v.state}};
+       {"revoked_at", v.revoked_at}, {"state", v.state}, {"allow_network", v.allow_network}};
 }
 void from_json(const json& j, TokenView& v) {
   RequireObject(j, "token");
   Field(j, "id", v.id, true); Field(j, "name", v.name); EnumField(j, "role", v.role, &RoleFromName);
   Field(j, "created_by", v.created_by); Field(j, "created_at", v.created_at); Field(j, "expires_at", v.expires_at);
   Field(j, "max_uses", v.max_uses); Field(j, "uses", v.uses); Field(j, "revoked_at", v.revoked_at);
-  Field(j, "state", v.state);
+  Field(j, "state", v.state); Field(j, "allow_network", v.allow_network);
 }
 
 void to_json(json& j, const TokenCreateResponse& v) {

@@ -263,6 +263,7 @@ struct TokenCreateRequest {
   std::string name;                      // unique among live tokens; made up when empty
   std::optional<int64_t> expires_in_ms;  // absent: agent join tokens 24 h, others never; 0: never
   int64_t max_uses = 0;                  // agent join tokens: enrolments allowed; 0: unlimited
+  bool allow_network = false;            // submitter tokens: its jobs may ask for network (docs/security.md)
 };
 // A token as an admin sees it; never its secret.
 struct TokenView {
@@ -276,6 +277,7 @@ struct TokenView {
   int64_t uses = 0;
   int64_t revoked_at = 0;  // 0: not revoked
   std::string state;       // "active", "expired", "revoked" or "used up"
+  bool allow_network = false;  // its jobs may ask for network (admins' always may)
 };
 struct TokenCreateResponse {
   std::string token;  // the token string (api/token_string.h): shown once

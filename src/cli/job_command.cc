@@ -39,6 +39,7 @@ std::string Describe(const api::JobView& job) {
       {"tasks", CountsText(job.counts, spec.count) + " · " + std::to_string(job.counts.queued) + " queued"},
       {"inputs", Joined(inputs)},
       {"outputs", Joined(spec.outputs)},
+      {"network", spec.network ? "yes: a network of its own (user-mode NAT; no desktop loopback, no LAN)" : "none"},
       {"created", LocalTime(job.created_at) + " (" + Age(job.created_at, now) + " ago)"},
       {"finished", job.finished_at == 0 ? "-"
                                         : LocalTime(job.finished_at) + " (took " +

@@ -36,7 +36,8 @@ void AddSubmitOptions(CLI::App& command, SubmitOptions& options) {
   command.add_option("--rank", options.rank,
                      "Which hosts the job prefers among those that qualify, higher first, e.g. 'memory'");
   command.add_flag("--network", options.network,
-                   "Let tasks use the network (by default they have none; see docs/operations.md)");
+                   "Give tasks a network of their own (by default they have none); needs a token an admin "
+                   "granted network (`gleaner token create --allow-network`, docs/security.md)");
   command.add_option("--replicas", options.replicas,
                      "Run each task on this many distinct hosts and compare their results (docs/validation.md)")
       ->capture_default_str();

@@ -21,6 +21,7 @@ struct TokenOptions {
   std::string name;
   std::string expires;  // "" = the role's default
   int64_t uses = 0;
+  bool allow_network = false;
   std::string token;  // id or name, for revoke
   bool json = false;
 };
@@ -30,7 +31,10 @@ std::string Expiry(const api::TokenView& t) { return t.expires_at ? LocalTime(t.
 Status CreateToken(const TokenOptions& opts) {
   auto role = api::RoleFromName(opts.role);
   if (!role) return InvalidArgument("unknown role '" + opts.role + "'; use admin, submitter, viewer or agent");
-  api::TokenCreateRequest request{*role, opts.name, std::nullopt, opts.uses};
+  if (opts.allow_network && *role != api::Role::kSubmitter) {
+    return InvalidArgument("--allow-network applies to submitter tokens only (admins may always ask for network)");
+  }
+  api::TokenCreateRequest request{*role, opts.name, std::nullopt, opts.uses, opts.allow_network};
   if (opts.expires == "never") {
     request.expires_in_ms = 0;
   } else if (!opts.expires.empty()) {
@@ -53,7 +57,8 @@ Status CreateToken(const TokenOptions& opts) {
   if (created->view) {
     const auto& v = *created->view;
     std::cout << " '" << v.name << "' (id " << v.id << "), expires " << Expiry(v)
-              << (v.max_uses ? ", good for " + std::to_string(v.max_uses) + " enrolments" : "");
+              << (v.max_uses ? ", good for " + std::to_string(v.max_uses) + " enrolments" : "")
+              << (v.allow_network ? ", its jobs may ask for --network" : "");
   }
   std::cout << ".\nIt is shown only once; keep it secret. It carries the server's address and CA fingerprint:\n"
             << created->token << '\n';
@@ -69,12 +74,13 @@ Status ListTokens(const TokenOptions& opts) {
     std::cout << nlohmann::json(*list).dump() << '\n';
     return OkStatus();
   }
-  Table table({"ID", "NAME", "ROLE", "STATE", "CREATED", "BY", "EXPIRES", "USES"});
+  Table table({"ID", "NAME", "ROLE", "STATE", "CREATED", "BY", "EXPIRES", "USES", "NETWORK"});
   for (const auto& t : list->tokens) {
     table.AddRow({t.id, t.name, api::RoleName(t.role), t.state, LocalTime(t.created_at), t.created_by, Expiry(t),
                   t.role == api::Role::kAgent
                       ? std::to_string(t.uses) + (t.max_uses ? "/" + std::to_string(t.max_uses) : "")
-                      : "-"});
+                      : "-",
+                  t.role == api::Role::kAdmin ? "yes" : t.allow_network ? "granted" : "-"});
   }
   std::cout << table.Render();
   return OkStatus();
@@ -108,6 +114,9 @@ void AddTokenCommand(CLI::App& app, int& exit_code) {
   create->add_option("--expires", opts->expires,
                      "Lifetime such as 30m, 24h, 7d, or 'never' (default: 24h for agent join tokens, never for others)");
   create->add_option("--uses", opts->uses, "Enrolments an agent join token allows (default 0: unlimited)");
+  create->add_flag("--allow-network", opts->allow_network,
+                   "Submitter tokens: let its jobs ask for --network (a network of their own, never the desktop's "
+                   "loopback or LAN; docs/security.md)");
   create->add_flag("--json", opts->json, "Print the API's JSON");
   create->callback([opts, &exit_code] { exit_code = ReportOutcome(CreateToken(*opts)); });
 

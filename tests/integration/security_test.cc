@@ -182,5 +182,61 @@ TEST(Security, TheAuditLogSaysWhoDidWhatFromWhereAndOnlyAdminsReadIt) {
   for (const auto& e : tokens_only) EXPECT_EQ(e["action"].get<std::string>().rfind("token.", 0), 0u);
 }
 
+// The attempt of issue 20: an ordinary submitter asks for network to reach
+// the desktop's own services. It is refused before the job exists, saying
+// who can grant network; a granted token's job has it, and both are audited.
+TEST(Security, NetworkIsOnlyByAnAdminsGrantAndEveryUseIsAudited) {
+  Grid grid;
+  std::string mallory = CreateToken(grid, {"--role", "submitter", "--name", "mallory"});
+  auto hostile = CliWithToken(grid, mallory, {"submit", "--network", "--", "bash", "-c",
+                                              "exec 3<>/dev/tcp/127.0.0.1/7272 && echo CONNECTED"});
+  EXPECT_EQ(hostile.exit_code, 2) << hostile.out << hostile.err;
+  EXPECT_NE(hostile.err.find("the submitter token 'mallory' was not granted network"), std::string::npos)
+      << hostile.err;
+  EXPECT_NE(hostile.err.find("only an admin can grant it"), std::string::npos) << hostile.err;
+  EXPECT_NE(hostile.err.find("gleaner token create --role submitter --allow-network"), std::string::npos)
+      << hostile.err;
+  EXPECT_EQ(grid.Cli({"jobs", "--json"}).Json()["jobs"].size(), 0u) << "a refused job must not exist";
+
+  auto not_for_viewers = grid.Cli({"token", "create", "--role", "viewer", "--allow-network"});
+  EXPECT_EQ(not_for_viewers.exit_code, 2);
+  EXPECT_NE(not_for_viewers.err.find("submitter tokens only"), std::string::npos) << not_for_viewers.err;
+
+  std::string render = CreateToken(grid, {"--role", "submitter", "--name", "render", "--allow-network"});
+  auto listed = grid.Cli({"token", "list"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_NE(listed.out.find("NETWORK"), std::string::npos) << listed.out;
+  std::map<std::string, bool> granted;
+  nlohmann::json tokens = grid.Cli({"token", "list", "--json"}).Json()["tokens"];
+  for (const auto& t : tokens) {
+    granted[t["name"].get<std::string>()] = t["allow_network"].get<bool>();
+  }
+  EXPECT_TRUE(granted["render"]);
+  EXPECT_FALSE(granted["mallory"]);
+
+  auto submitted = CliWithToken(grid, render, {"submit", "--network", "--", "true"});
+  ASSERT_EQ(submitted.exit_code, 0) << submitted.err;
+  std::string job = submitted.out.substr(0, submitted.out.find('\n'));
+  auto shown = grid.Cli({"job", job});
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_NE(shown.out.find("yes: a network of its own"), std::string::npos) << shown.out;
+  auto plain = CliWithToken(grid, mallory, {"submit", "--", "true"});
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  EXPECT_NE(grid.Cli({"job", plain.out.substr(0, plain.out.find('\n'))}).out.find("none"), std::string::npos);
+
+  nlohmann::json events = grid.Cli({"audit", "--json"}).Json()["events"];
+  bool grant_recorded = false, use_recorded = false, refusal_recorded = false;
+  for (const auto& e : events) {
+    std::string action = e["action"], who = e["who"], detail = e["detail"];
+    grant_recorded |= action == "token.create" && detail.find("'render'") != std::string::npos &&
+                      detail.find("network granted") != std::string::npos;
+    use_recorded |= action == "job.network" && who == "render" && e["target"] == "job " + job;
+    refusal_recorded |= action == "auth.refused" && who == "mallory" && detail.find("not granted network") != std::string::npos;
+  }
+  EXPECT_TRUE(grant_recorded) << events.dump(1);
+  EXPECT_TRUE(use_recorded) << events.dump(1);
+  EXPECT_TRUE(refusal_recorded) << events.dump(1);
+}
+
 }  // namespace
 }  // namespace gleaner::testing

@@ -32,7 +32,8 @@ api::TokenView TokenBook::ViewOf(const TokenRecord& r, int64_t now) {
     state = "used up";
   }
   return api::TokenView{TokenId(r.hash), r.name,       r.role,       r.created_by, r.created_at,
-                        r.expires_at,    r.max_uses,   r.uses,       r.revoked_at, state};
+                        r.expires_at,    r.max_uses,   r.uses,       r.revoked_at, state,
+                        r.allow_network};
 }
 
 Result<api::TokenView> TokenBook::Create(const std::string& secret_hash, const api::TokenCreateRequest& request,
@@ -43,6 +44,10 @@ Result<api::TokenView> TokenBook::Create(const std::string& secret_hash, const a
   }
   if (request.max_uses != 0 && request.role != api::Role::kAgent) {
     return InvalidArgument("--uses counts enrolments, so it applies to agent join tokens only");
+  }
+  if (request.allow_network && request.role != api::Role::kSubmitter) {
+    return InvalidArgument("--allow-network grants network to a submitter's jobs, so it applies to submitter tokens "
+                           "only (admins may always ask for network)");
   }
   if (request.name.size() > 128) return InvalidArgument("a token name has at most 128 characters");
   std::string name = request.name.empty() ? std::string(api::RoleName(request.role)) + "-" + TokenId(secret_hash)
@@ -55,7 +60,7 @@ Result<api::TokenView> TokenBook::Create(const std::string& secret_hash, const a
   }
   int64_t lifetime = request.expires_in_ms.value_or(request.role == api::Role::kAgent ? kDefaultJoinTokenLifetimeMs : 0);
   TokenRecord r{secret_hash, request.role, name, now, lifetime == 0 ? 0 : now + lifetime, request.max_uses, 0, 0,
-                created_by};
+                created_by, request.allow_network};
   by_hash_[secret_hash] = r;
   out.tokens.push_back(r);
   return ViewOf(r, now);

@@ -11,6 +11,7 @@
 #include "common/clock.h"
 #include "common/secrets.h"
 #include "common/sha256.h"
+#include "server/auth/network_grant.h"
 #include "server/backup/backup.h"
 #include "server/blocking.h"
 
@@ -290,16 +291,25 @@ asio::awaitable<Response> ApiHandlers::Sync(const Request& request, const Princi
 asio::awaitable<Response> ApiHandlers::SubmitJob(const Request& request, const Principal& who) {
   auto spec = api::Decode<api::JobSpec>(request.body);
   if (!spec.ok()) co_return Response::FromError(spec.error());
+  if (Status granted = CheckNetworkGrant(who, *spec); !granted.ok()) {
+    co_await AuditRefusal(request, who, granted.error());
+    co_return Response::FromError(granted.error());
+  }
   for (const auto& input : spec->inputs) {
     if (IsSha256Hex(input.sha256) && !blobs_.Contains(input.sha256)) {
       co_return Response::FromError(InvalidArgument("input '" + input.name + "' (" + input.sha256 +
                                                     ") was not uploaded; PUT it to /api/v1/blobs/<sha256> first"));
     }
   }
-  auto submit = [spec = std::move(*spec), owner = who.name](Scheduler& s, Batch& out,
-                                                            int64_t now) -> Result<api::SubmitResponse> {
-    auto id = s.Submit(spec, owner, now, out);
+  auto submit = [spec = std::move(*spec), who, peer = request.peer](Scheduler& s, Batch& out,
+                                                                     int64_t now) -> Result<api::SubmitResponse> {
+    auto id = s.Submit(spec, who.name, now, out);
     if (!id.ok()) return id.error();
+    // A grant's every use is on record, durable with the job itself.
+    if (spec.network) {
+      out.audit.push_back(AuditOf(who, peer, "job.network", "job " + std::to_string(*id),
+                                  "tasks get a network of their own (user-mode NAT; no host loopback, no LAN)", now));
+    }
     return api::SubmitResponse{*id, s.NoHostCanRun(*id)};
   };
   auto submitted = co_await coordinator_.Run<Result<api::SubmitResponse>>(submit);
@@ -319,7 +329,8 @@ asio::awaitable<Response> ApiHandlers::CreateToken(const Request& request, const
     if (view.ok()) {
       std::string limits = std::string(api::RoleName(view->role)) + " token '" + view->name + "'" +
                            (view->expires_at ? ", expires " + FormatUtc(view->expires_at) : ", never expires") +
-                           (view->max_uses ? ", " + std::to_string(view->max_uses) + " uses" : "");
+                           (view->max_uses ? ", " + std::to_string(view->max_uses) + " uses" : "") +
+                           (view->allow_network ? ", network granted" : "");
       out.audit.push_back(AuditOf(who, peer, "token.create", view->id, limits, now));
     }
     return view;

@@ -143,7 +143,7 @@ void Scheduler::Restore(const Snapshot& snap, int64_t now) {
 Result<std::optional<Principal>> Scheduler::Authenticate(const std::string& secret_hash, int64_t now) const {
   auto token = tokens_.Check(secret_hash, now);
   if (!token.ok()) return token.error();
-  if (*token) return std::optional<Principal>(Principal{(*token)->role, (*token)->name, 0});
+  if (*token) return std::optional<Principal>(Principal{(*token)->role, (*token)->name, 0, (*token)->allow_network});
   if (const Host* host = hosts_.FindByCredential(secret_hash)) {
     const HostRecord& record = host->record;
     if (record.revoked_at != 0) {

@@ -55,6 +55,7 @@ struct Principal {
   api::Role role = api::Role::kViewer;
   std::string name;
   int64_t host_id = 0;  // set for enrolled agents
+  bool allow_network = false;  // a submitter token granted network (auth/network_grant.h)
 };
 
 class Scheduler {

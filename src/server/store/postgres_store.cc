@@ -51,7 +51,10 @@ CREATE INDEX attempts_finished ON attempts(ended_at) WHERE state IN ('succeeded'
 
 // Version 2 onwards, oldest first, as in SqliteStore: append, never change
 // one that has shipped. schema_version records each version applied.
-constexpr std::array<const char*, 0> kMigrations = {};
+constexpr std::array<const char*, 1> kMigrations = {
+    // 2: submitter tokens granted network (docs/security.md).
+    "ALTER TABLE tokens ADD COLUMN allow_network BIGINT NOT NULL DEFAULT 0;",
+};
 constexpr int64_t kSchemaVersion = 1 + static_cast<int64_t>(kMigrations.size());
 
 // Taken by every migration, so servers starting together migrate one at a time.
@@ -228,7 +231,7 @@ Status PostgresStore::Apply(const Batch& batch) {
   rows = {};
   for (const auto& r : batch.tokens) {
     rows.push_back({r.hash, std::string(api::RoleName(r.role)), r.name, Text(r.created_at), Text(r.expires_at),
-                    Text(r.max_uses), Text(r.uses), Text(r.revoked_at), r.created_by});
+                    Text(r.max_uses), Text(r.uses), Text(r.revoked_at), r.created_by, Text(r.allow_network)});
   }
   statement.Add("tokens", std::move(rows));
   rows = {};
@@ -315,12 +318,14 @@ Result<Snapshot> PostgresStore::LoadInSnapshot() {
                             PgText(*r, i, 3), PgInt(*r, i, 4), PgInt(*r, i, 5) != 0, PgText(*r, i, 6),
                             PgInt(*r, i, 7), PgInt(*r, i, 8), PgInt(*r, i, 9)});
     }
-    r = conn_.Query("SELECT hash, role, name, created_at, expires_at, max_uses, uses, revoked_at, created_by FROM tokens");
+    r = conn_.Query(
+        "SELECT hash, role, name, created_at, expires_at, max_uses, uses, revoked_at, created_by, allow_network "
+        "FROM tokens");
     if (!r.ok()) return r.error();
     for (int i = 0; i < PgRows(*r); ++i) {
       snap.tokens.push_back({PgText(*r, i, 0), api::RoleFromName(PgText(*r, i, 1)).value_or(api::Role::kViewer),
                              PgText(*r, i, 2), PgInt(*r, i, 3), PgInt(*r, i, 4), PgInt(*r, i, 5), PgInt(*r, i, 6),
-                             PgInt(*r, i, 7), PgText(*r, i, 8)});
+                             PgInt(*r, i, 7), PgText(*r, i, 8), PgInt(*r, i, 9) != 0});
     }
     r = conn_.Query("SELECT scope, json FROM policies");
     if (!r.ok()) return r.error();

@@ -112,6 +112,7 @@ struct TokenRecord {
   int64_t uses = 0;        // enrolments made with it
   int64_t revoked_at = 0;  // 0: not revoked
   std::string created_by;
+  bool allow_network = false;  // a submitter token whose jobs may ask for network (docs/security.md)
 };
 
 // An owner policy set centrally: scope "*" for all hosts, "host:NAME" for one.

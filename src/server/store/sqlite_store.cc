@@ -107,7 +107,10 @@ constexpr AddedColumn kAddedColumns[] = {
 // version 2 onwards is kMigrations[0] onwards, oldest first. A database
 // records each version applied to it in schema_version. Append migrations;
 // never change one that has shipped.
-constexpr std::array<const char*, 0> kMigrations = {};
+constexpr std::array<const char*, 1> kMigrations = {
+    // 2: submitter tokens granted network (docs/security.md).
+    "ALTER TABLE tokens ADD COLUMN allow_network INTEGER NOT NULL DEFAULT 0",
+};
 constexpr int64_t kSchemaVersion = 1 + static_cast<int64_t>(kMigrations.size());
 
 Result<sqlite3*> OpenConnection(const std::string& path, int flags) {
@@ -230,11 +233,12 @@ Status SqliteStore::Apply(const Batch& batch) {
     if (!batch.tokens.empty()) {
       Statement s(db_,
                   "INSERT OR REPLACE INTO tokens(hash, role, name, created_at, expires_at, max_uses, uses, revoked_at, "
-                  "created_by) VALUES(?,?,?,?,?,?,?,?,?)");
+                  "created_by, allow_network) VALUES(?,?,?,?,?,?,?,?,?,?)");
       for (const auto& r : batch.tokens) {
         GLEANER_RETURN_IF_ERROR(s.Bind(1, r.hash).Bind(2, std::string(api::RoleName(r.role))).Bind(3, r.name)
                                     .Bind(4, r.created_at).Bind(5, r.expires_at).Bind(6, r.max_uses).Bind(7, r.uses)
-                                    .Bind(8, r.revoked_at).Bind(9, r.created_by).Run());
+                                    .Bind(8, r.revoked_at).Bind(9, r.created_by)
+                                    .Bind(10, int64_t{r.allow_network}).Run());
       }
     }
     if (!batch.audit.empty()) {
@@ -316,10 +320,11 @@ Result<Snapshot> SqliteStore::LoadAll() {
     }
     {
       Statement s(db_,
-                  "SELECT hash, role, name, created_at, expires_at, max_uses, uses, revoked_at, created_by FROM tokens");
+                  "SELECT hash, role, name, created_at, expires_at, max_uses, uses, revoked_at, created_by, "
+                  "allow_network FROM tokens");
       while (s.Next()) {
         snap.tokens.push_back({s.Text(0), api::RoleFromName(s.Text(1)).value_or(api::Role::kViewer), s.Text(2),
-                               s.Int(3), s.Int(4), s.Int(5), s.Int(6), s.Int(7), s.Text(8)});
+                               s.Int(3), s.Int(4), s.Int(5), s.Int(6), s.Int(7), s.Text(8), s.Int(9) != 0});
       }
     }
     {

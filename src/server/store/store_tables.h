@@ -23,7 +23,7 @@ struct StoreTable {
   size_t key_columns;  // the first key_columns columns are the primary key
 };
 
-// Every table of schema version 1, parents first.
+// Every table of the current schema version, parents first.
 inline const std::vector<StoreTable>& StoreTables() {
   static const std::vector<StoreTable> tables = {
       {"jobs",
@@ -37,7 +37,8 @@ inline const std::vector<StoreTable>& StoreTables() {
        1},
       {"tokens",
        {{"hash", false}, {"role", false}, {"name", false}, {"created_at", true}, {"expires_at", true},
-        {"max_uses", true}, {"uses", true}, {"revoked_at", true}, {"created_by", false}},
+        {"max_uses", true}, {"uses", true}, {"revoked_at", true}, {"created_by", false},
+        {"allow_network", true}},
        1},
       {"policies", {{"scope", false}, {"json", false}}, 1},
       {"tasks",

@@ -61,6 +61,7 @@ Batch SoundBatch() {
   host.facts.hostname = "pc5";
   b.hosts.push_back(host);
   b.tokens.push_back({"tokhash", api::Role::kSubmitter, "bob", 60});
+  b.tokens.back().allow_network = true;  // schema version 2
   api::Policy policy;
   policy.window = "Mon-Fri 19:00-07:00";
   b.policies.push_back({"*", policy});
@@ -92,7 +93,10 @@ std::string Describe(const Snapshot& s) {
   for (const auto& h : s.hosts) {
     out << "host " << h.id << " " << h.facts.hostname << " slots=" << h.slots << " " << h.credential_hash << "\n";
   }
-  for (const auto& t : s.tokens) out << "token " << t.hash << " " << api::RoleName(t.role) << " " << t.name << "\n";
+  for (const auto& t : s.tokens) {
+    out << "token " << t.hash << " " << api::RoleName(t.role) << " " << t.name << (t.allow_network ? " network" : "")
+        << "\n";
+  }
   for (const auto& p : s.policies) out << "policy " << p.scope << " " << p.policy.window << "\n";
   out << "max attempt " << s.max_attempt_id << "\n";
   return out.str();
@@ -118,7 +122,7 @@ const std::string kSoundState =
     "task 1/2 queued attempts=1 host=0 accepted=0 checkpoint=-\n"
     "attempt 10 1/1 assigned host=5 started=86400150\n"
     "host 5 pc5 slots=4 credential\n"
-    "token tokhash submitter bob\n"
+    "token tokhash submitter bob network\n"
     "policy * Mon-Fri 19:00-07:00\n"
     "max attempt 11\n";
 

@@ -69,6 +69,33 @@ TEST(TokenBook, UsesOnlyForJoinTokensAndNamesUniqueAmongLiveTokens) {
   EXPECT_TRUE(book.Create("h3", Request(api::Role::kSubmitter, "alice"), "admin", kNow, out).ok());
 }
 
+TEST(TokenBook, NetworkIsGrantedToSubmitterTokensOnlyAndShown) {
+  TokenBook book;
+  Batch out;
+  api::TokenCreateRequest granted = Request(api::Role::kSubmitter, "render");
+  granted.allow_network = true;
+  auto view = book.Create("h1", granted, "admin", kNow, out);
+  ASSERT_TRUE(view.ok()) << view.error().message;
+  EXPECT_TRUE(view->allow_network);
+  EXPECT_TRUE(out.tokens.back().allow_network);  // durable with the token
+  EXPECT_TRUE(book.List(kNow).front().allow_network);
+  auto checked = book.Check("h1", kNow);
+  ASSERT_TRUE(checked.ok() && *checked);
+  EXPECT_TRUE((*checked)->allow_network);
+
+  for (api::Role role : {api::Role::kAdmin, api::Role::kViewer, api::Role::kAgent}) {
+    api::TokenCreateRequest wrong = Request(role);
+    wrong.allow_network = true;
+    auto refused = book.Create("h-" + std::string(api::RoleName(role)), wrong, "admin", kNow, out);
+    ASSERT_FALSE(refused.ok()) << api::RoleName(role);
+    EXPECT_EQ(refused.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_NE(refused.error().message.find("submitter tokens only"), std::string::npos) << refused.error().message;
+  }
+  auto plain = book.Create("h2", Request(api::Role::kSubmitter, "plain"), "admin", kNow, out);
+  ASSERT_TRUE(plain.ok());
+  EXPECT_FALSE(plain->allow_network);
+}
+
 TEST(TokenBook, RevokedTokensAreRefusedWithWhenAndStayListed) {
   TokenBook book;
   Batch out;
