@@ -152,7 +152,8 @@ TEST_F(ProcessDriverTest, ExitOfMainProcessKillsWhatItLeftBehind) {
 }
 
 TEST_F(ProcessDriverTest, CancelKillsTheWholeGroup) {
-  auto launch = Launch({"sh", "-c", "sleep 100 & echo $! > bg; echo $$ > pg; sleep 100"});
+  // pg appears only once written whole: the cancel may land between the shell's open and its write.
+  auto launch = Launch({"sh", "-c", "sleep 100 & echo $! > bg; echo $$ > pg.part; mv pg.part pg; sleep 100"});
   auto kill = KillSwitch::Create();
   ASSERT_TRUE(kill.ok());
   std::thread canceller([&] {
