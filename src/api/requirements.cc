@@ -285,6 +285,20 @@ class RequirementParser {
       if (!size.ok()) return At(pos_, "'" + Shown(whole) + "' is not a size: " + size.error().message);
       t.literal.kind = ValueKind::kSize;
       t.literal.number = *size;
+      // Whole numbers are counted exactly: ParseSize goes through a double, which rounds past 2^53, and a
+      // printed size must parse back to the same bytes.
+      if (digits.find('.') == std::string::npos) {
+        auto unit_bytes = ParseSize("1" + unit);
+        int64_t v = 0;
+        for (char d : digits) {
+          if (v > (std::numeric_limits<int64_t>::max() - (d - '0')) / 10) return At(pos_, "the size is too large");
+          v = v * 10 + (d - '0');
+        }
+        if (!unit_bytes.ok() || *unit_bytes <= 0 || v > std::numeric_limits<int64_t>::max() / *unit_bytes) {
+          return At(pos_, "the size is too large");
+        }
+        t.literal.number = v * *unit_bytes;
+      }
     } else {
       auto d = ParseDuration(whole);
       if (!d.ok()) {

@@ -156,6 +156,7 @@ TEST(Requirements, PrintsWhatParsesBackTheSame) {
       "memory >= 1000",
       "true == (cores > 4)",
       "!!sandboxed",
+      "memory >= 692666690.9G",  // found by the fuzzer: bytes past 2^53 must print and parse back exactly
   };
   for (const char* text : texts) {
     auto e = Expression::ParseRequirements(text);
